@@ -1,0 +1,112 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# xsave-abi: build libkvm-selftests from a kernel tree, then the harness.
+#
+#   make                 build/xsave-abi (kernel tree: linux-source-6.1)
+#   make KSRC=DIR|TARBALL   use another kernel tree
+#   make static          build/xsave-abi-static
+#   make check           the project's tests, a build against linux-source-6.12,
+#                        then the suite natively
+#   make bench           timings of the native suite
+O ?= build
+ifeq ($(origin KSRC),undefined)
+# Default: Debian's 6.1 tree. Its library runs on 6.1 and on newer kernels;
+# the 6.12 library refuses kernels before 6.8 (README, "Kernel trees").
+KSRC := /usr/src/linux-source-6.1.tar.xz
+KSRC_PKG := linux-source-6.1
+endif
+KSRC_612 := /usr/src/linux-source-6.12.tar.xz
+
+K := $(O)/ktree
+include mk/kflags.mk
+
+CC ?= gcc
+CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -MMD -MP \
+	-D_GNU_SOURCE -fno-PIE -fno-stack-protector -I.
+LDFLAGS := -no-pie -pthread
+LDLIBS := -lcap -ldl
+
+RUNNER_SRCS := $(filter-out lib/main.c,$(wildcard lib/*.c))
+VMM_SRCS := $(wildcard vmm/*.c)
+GUEST_SRCS := $(wildcard guest/*.c)
+CASE_SRCS := $(wildcard cases/*.c)
+XS_SRCS := vmm/xs.c
+
+objs = $(patsubst %.c,$(O)/obj/%.o,$(1))
+RUNNER_OBJS := $(call objs,$(RUNNER_SRCS))
+HARNESS_OBJS := $(RUNNER_OBJS) $(call objs,lib/main.c $(VMM_SRCS) \
+	$(GUEST_SRCS) $(CASE_SRCS))
+LIBKVM := $(O)/libkvm/libkvm.a
+KSTAMP := $(O)/.ksrc/$(subst /,_,$(abspath $(KSRC)))
+DEPSTAMP := $(O)/.deps-ok
+
+TESTS := $(patsubst tests/%.c,$(O)/tests/%,$(wildcard tests/test_*.c))
+
+all: $(O)/xsave-abi
+.PHONY: all static check check-tests check-612 bench clean
+
+$(O)/xsave-abi: $(HARNESS_OBJS) $(LIBKVM)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LD      $@ (kernel tree $$(cat $(K)/.kversion))"
+
+static: $(O)/xsave-abi-static
+$(O)/xsave-abi-static: $(HARNESS_OBJS) $(LIBKVM)
+	$(Q)$(CC) $(LDFLAGS) -static -o $@ $^ $(LDLIBS) 2>$(O)/static-link.log || \
+		{ cat $(O)/static-link.log; exit 1; }
+	@echo "  LD      $@ (static, kernel tree $$(cat $(K)/.kversion))"
+
+# Debian packages the build needs (scripts/deps.sh installs them as root).
+$(DEPSTAMP):
+	@mkdir -p $(@D)
+	$(Q)scripts/deps.sh libcap-dev make gcc xz-utils
+	@touch $@
+
+# The kernel tree: re-extracted whenever KSRC names another tree.
+$(KSTAMP): | $(DEPSTAMP)
+	@rm -rf $(O)/.ksrc && mkdir -p $(@D)
+	$(Q)scripts/ktree.sh "$(KSRC)" "$(K)" "$(KSRC_PKG)"
+	@echo "  KTREE   $(K) from $(KSRC) ($$(cat $(K)/.kversion))"
+	@touch $@
+
+$(LIBKVM): $(KSTAMP)
+	$(Q)$(MAKE) --no-print-directory -f mk/libkvm.mk K=$(K) OUT=$(O)/libkvm Q=$(Q)
+	@echo "  AR      $@"
+
+# Runner and cases need no kernel headers; vmm/ and guest/ use the library's.
+$(O)/obj/lib/%.o $(O)/obj/cases/%.o: CF = $(CFLAGS)
+$(O)/obj/vmm/%.o: CF = $(CFLAGS) -DCONFIG_64BIT -DQUIET \
+	$(patsubst -I%,-isystem %,$(KINC)) \
+	-DVMM_KTREE=\"$$(cat $(K)/.kversion)\"
+$(O)/obj/guest/%.o: CF = $(KCFLAGS) -I.
+$(O)/obj/tests/%.o: CF = $(CFLAGS)
+$(O)/obj/%.o: %.c | $(DEPSTAMP)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CF) -c $< -o $@
+	@echo "  CC      $<"
+$(call objs,$(VMM_SRCS) $(GUEST_SRCS)): $(KSTAMP)
+
+# The project's own tests: no /dev/kvm, no kernel tree.
+$(O)/tests/test_runner: $(O)/obj/tests/test_runner.o $(O)/obj/tests/fixture_cases.o $(RUNNER_OBJS)
+$(O)/tests/test_report: $(O)/obj/tests/test_report.o $(RUNNER_OBJS)
+$(O)/tests/test_xs: $(O)/obj/tests/test_xs.o $(call objs,$(XS_SRCS))
+$(O)/tests/%:
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+check-tests: $(TESTS)
+	@tests/run-tests.sh $(TESTS)
+
+# The code must keep building against the newer library (vmm/compat.h).
+check-612:
+	$(Q)scripts/deps.sh linux-source-6.12
+	$(Q)$(MAKE) --no-print-directory O=$(O)/k612 KSRC=$(KSRC_612) all
+
+check: check-tests check-612 $(O)/xsave-abi
+	./run.sh --no-build
+
+bench: $(O)/xsave-abi
+	@bench/native.sh $(O)/xsave-abi
+
+clean:
+	rm -rf $(O)
+
+-include $(shell find $(O)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* What every case file includes: the case API, the VMM and small helpers. */
+#ifndef CASES_H
+#define CASES_H
+
+#include <errno.h>
+#include <string.h>
+
+#include "lib/case.h"
+#include "vmm/vmm.h"
+
+/* Setup the case builds on: failing is a harness error, not a verdict. */
+#define SETUP(expr)							\
+	do {								\
+		int __rc = (expr);					\
+		if (__rc)						\
+			run_error("%s:%d: %s", __FILE__, __LINE__,	\
+				  vmm_strerror());			\
+	} while (0)
+
+/* A call under test that must succeed: failing is a verdict. */
+#define EXPECT_OK(expr)							\
+	do {								\
+		int __rc = (expr);					\
+		if (__rc)						\
+			run_fail("%s:%d: %s", __FILE__, __LINE__,	\
+				 vmm_strerror());			\
+	} while (0)
+
+#define NEED_GUEST (RUN_NEED_KVM | RUN_NEED_GUEST_XSAVE)
+#define NEED_PKU (NEED_GUEST | RUN_NEED_GUEST_PKU)
+
+struct xs_state {
+	uint8_t b[XS_KVM_SIZE] __attribute__((aligned(64)));
+};
+
+const struct xs_layout *case_layout(void);
+struct vmm_vm *case_vm(unsigned int nr_vcpus, bool start);
+void case_get(struct vmm_vcpu *v, struct xs_state *s);
+void case_set(struct vmm_vcpu *v, const struct xs_state *s);
+void case_expect_same(const struct xs_state *before, const struct xs_state *now,
+		      const char *what);
+void case_guest_xsave(struct vmm_vcpu *v, struct xs_state *s);
+uint32_t case_guest_pkru(struct vmm_vcpu *v);
+
+#endif

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Helpers the case files share; every ioctl goes through vmm/. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cases/cases.h"
+
+const struct xs_layout *case_layout(void)
+{
+	return &vmm_host()->layout;
+}
+
+struct vmm_vm *case_vm(unsigned int nr_vcpus, bool start)
+{
+	struct vmm_vm *vm = vmm_vm_create(nr_vcpus);
+	unsigned int i;
+
+	if (!vm)
+		run_error("creating a VM with %u vCPU(s): %s", nr_vcpus,
+			  vmm_strerror());
+	for (i = 0; start && i < nr_vcpus; i++)
+		SETUP(vmm_start(vmm_vcpu(vm, i)));
+	return vm;
+}
+
+void case_get(struct vmm_vcpu *v, struct xs_state *s)
+{
+	EXPECT_OK(vmm_get_xsave(v, s->b));
+}
+
+void case_set(struct vmm_vcpu *v, const struct xs_state *s)
+{
+	EXPECT_OK(vmm_set_xsave(v, s->b));
+}
+
+/* Fail, naming each differing component and offset, unless identical. */
+void case_expect_same(const struct xs_state *before, const struct xs_state *now,
+		      const char *what)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int n;
+
+	if (!f)
+		run_error("open_memstream: %s", strerror(errno));
+	n = xs_diff(case_layout(), before->b, now->b, XS_KVM_SIZE, ~0ULL, f);
+	fclose(f);
+	if (n)
+		run_fail("%s: KVM_GET_XSAVE differs in %d place(s): %s", what, n,
+			 text);
+	free(text);
+}
+
+/* The guest's own view of its state: XSAVE of everything in its XCR0. */
+void case_guest_xsave(struct vmm_vcpu *v, struct xs_state *s)
+{
+	SETUP(vmm_guest_xsave(v, vmm_guest_xcr0(v), s->b, sizeof(s->b)));
+}
+
+uint32_t case_guest_pkru(struct vmm_vcpu *v)
+{
+	uint32_t pkru;
+
+	SETUP(vmm_guest_rdpkru(v, &pkru));
+	return pkru;
+}

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A case: a name, a group, what it needs, its body and its expected
+ * outcome, registered in the "run_cases" linker section so that nothing
+ * central lists the cases. Each body runs in a forked child with no
+ * capabilities; it ends by returning (pass) or through run_fail(),
+ * run_skip() or run_error().
+ */
+#ifndef RUN_CASE_H
+#define RUN_CASE_H
+
+#include <stdint.h>
+
+/* Requirements the runner checks before forking (reasons in lib/main.c). */
+enum run_need {
+	RUN_NEED_KVM = 1 << 0,		/* /dev/kvm usable */
+	RUN_NEED_GUEST_XSAVE = 1 << 1,	/* KVM offers XSAVE to guests */
+	RUN_NEED_GUEST_PKU = 1 << 2,	/* KVM offers PKU to guests */
+	RUN_NEED_XSAVE2 = 1 << 3,	/* KVM_CAP_XSAVE2 */
+	RUN_NEED_XCOMP_SUPP = 1 << 4,	/* KVM_X86_XCOMP_GUEST_SUPP attribute */
+};
+
+enum run_expect {
+	RUN_EXPECT_PASS,
+	RUN_EXPECT_XFAIL,	/* a known hazard: failing is the observed state */
+};
+
+struct run_case {
+	const char *group;
+	const char *name;
+	unsigned int needs;
+	enum run_expect expect;
+	const char *hazard;	/* RUN_EXPECT_XFAIL: one line for the report */
+	unsigned int timeout_s;	/* 0: the runner's --timeout */
+	void (*body)(void);
+};
+
+#define RUN_CASE_ID(g, n) run_case__##g##__##n
+
+/*
+ * CASE(group, name, .needs = ..., ...) { body }
+ * Names are group.name in every report.
+ */
+#define CASE(g, n, ...)							\
+	static void RUN_CASE_ID(g, n)(void);				\
+	static const struct run_case RUN_CASE_ID(g, n##_desc)		\
+	__attribute__((used, section("run_cases"), aligned(8))) = {	\
+		.group = #g, .name = #n, .body = RUN_CASE_ID(g, n),	\
+		__VA_ARGS__ };						\
+	static void RUN_CASE_ID(g, n)(void)
+
+/* Ends the case: the kernel does not behave as the case expects. */
+void run_fail(const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 1, 2)));
+/* Ends the case: a requirement is missing; say exactly which. */
+void run_skip(const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 1, 2)));
+/* Ends the case: the harness could not do its part (not a verdict). */
+void run_error(const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 1, 2)));
+/* A diagnostic line, shown with -v or when the case does not pass. */
+void run_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The run's seed (--seed), for cases that generate data. */
+uint64_t run_seed(void);
+
+#define CHECK(cond, fmt, ...)						\
+	do {								\
+		if (!(cond))						\
+			run_fail("%s:%d: " fmt, __FILE__, __LINE__,	\
+				 ##__VA_ARGS__);			\
+	} while (0)
+
+#define CHECK_EQ(got, want, what)					\
+	do {								\
+		unsigned long long __g = (got), __w = (want);		\
+		if (__g != __w)						\
+			run_fail("%s:%d: %s is 0x%llx, expected 0x%llx",	\
+				 __FILE__, __LINE__, what, __g, __w);	\
+	} while (0)
+
+#endif

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* --json FILE: one object with the host report, every result and totals. */
+#include "lib/run.h"
+
+void report_json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		unsigned char c = *s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c == '\t')
+			fputs("\\t", f);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+int report_json(FILE *f, const struct run_report *r)
+{
+	unsigned int i;
+	char name[256];
+
+	fprintf(f, "{\"tool\":\"xsave-abi\",\"version\":\"%s\",\"seed\":%llu,"
+		"\"host\":%s,\"results\":[", RUN_VERSION,
+		(unsigned long long)r->seed, r->host_json ? r->host_json : "{}");
+	for (i = 0; i < r->n; i++) {
+		const struct run_outcome *o = &r->res[i];
+
+		run_case_fullname(o->c, name, sizeof(name));
+		fprintf(f, "%s\n{\"name\":", i ? "," : "");
+		report_json_string(f, name);
+		fputs(",\"group\":", f);
+		report_json_string(f, o->c->group);
+		fprintf(f, ",\"result\":\"%s\",\"reason\":",
+			report_result_name(o->result));
+		report_json_string(f, o->reason);
+		fprintf(f, ",\"duration_ms\":%.3f}", o->duration_ms);
+	}
+	fputs("],\n\"totals\":{", f);
+	for (i = 0; i < RUN_NRESULTS; i++)
+		fprintf(f, "%s\"%s\":%u", i ? "," : "", report_result_name(i),
+			r->totals.n[i]);
+	fprintf(f, "},\"wall_ms\":%.3f}\n", r->wall_ms);
+	return ferror(f) ? -1 : 0;
+}

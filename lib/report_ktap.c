@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* KTAP on stdout, as kselftest prints it (Documentation/dev-tools/ktap.rst). */
+#include <string.h>
+
+#include "lib/run.h"
+
+static const char *const result_names[RUN_NRESULTS] = {
+	[RUN_PASS] = "pass", [RUN_FAIL] = "fail", [RUN_XFAIL] = "xfail",
+	[RUN_XPASS] = "xpass", [RUN_SKIP] = "skip", [RUN_ERROR] = "error",
+};
+
+const char *report_result_name(enum run_result r)
+{
+	return r < RUN_NRESULTS ? result_names[r] : "unknown";
+}
+
+/* Text on one line: a directive or diagnostic must not break the stream. */
+static void put_line(FILE *f, const char *s)
+{
+	for (; *s; s++)
+		fputc(*s == '\n' || *s == '\r' ? ' ' : *s, f);
+}
+
+static void put_diag(FILE *f, const char *text)
+{
+	const char *p = text, *nl;
+
+	while (p && *p) {
+		nl = strchr(p, '\n');
+		fprintf(f, "# %.*s\n", (int)(nl ? nl - p : (long)strlen(p)), p);
+		p = nl ? nl + 1 : NULL;
+	}
+}
+
+void report_ktap_begin(FILE *f, unsigned int n, const char *host_ktap,
+		       uint64_t seed)
+{
+	fprintf(f, "TAP version 13\n# xsave-abi %s\n", RUN_VERSION);
+	if (host_ktap)
+		fputs(host_ktap, f);
+	fprintf(f, "# seed: %llu\n1..%u\n", (unsigned long long)seed, n);
+	fflush(f);
+}
+
+void report_ktap_result(FILE *f, unsigned int idx, const struct run_outcome *o,
+			bool verbose)
+{
+	char name[256];
+	bool ok = o->result != RUN_FAIL && o->result != RUN_ERROR;
+
+	run_case_fullname(o->c, name, sizeof(name));
+	if (o->log && (verbose || !ok))
+		put_diag(f, o->log);
+	if (o->result == RUN_FAIL) {
+		fprintf(f, "# %s: ", name);
+		put_line(f, o->reason);
+		fputc('\n', f);
+	}
+	fprintf(f, "%s %u %s", ok ? "ok" : "not ok", idx, name);
+	switch (o->result) {
+	case RUN_SKIP:
+		fputs(" # SKIP ", f);
+		break;
+	case RUN_XFAIL:
+		fputs(" # XFAIL ", f);
+		break;
+	case RUN_XPASS:
+		fputs(" # XPASS ", f);
+		break;
+	case RUN_ERROR:
+		fputs(" # error ", f);
+		break;
+	default:
+		fputc('\n', f);
+		fflush(f);
+		return;
+	}
+	put_line(f, o->reason);
+	fputc('\n', f);
+	fflush(f);
+}
+
+void report_ktap_end(FILE *f, const struct run_totals *t)
+{
+	fprintf(f, "# Totals: pass:%u fail:%u xfail:%u xpass:%u skip:%u error:%u\n",
+		t->n[RUN_PASS], t->n[RUN_FAIL], t->n[RUN_XFAIL], t->n[RUN_XPASS],
+		t->n[RUN_SKIP], t->n[RUN_ERROR]);
+	fflush(f);
+}

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The runner: selects cases, runs each in its own child, collects results. */
+#ifndef RUN_H
+#define RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "lib/case.h"
+
+#define RUN_VERSION "0.1.0"
+#define RUN_MAX_FILTERS 32
+
+enum run_result {
+	RUN_PASS, RUN_FAIL, RUN_XFAIL, RUN_XPASS, RUN_SKIP, RUN_ERROR,
+	RUN_NRESULTS
+};
+
+struct run_outcome {
+	const struct run_case *c;
+	enum run_result result;
+	char reason[1024];
+	char *log;		/* what the child printed, NULL if nothing */
+	double duration_ms;
+};
+
+struct run_totals {
+	unsigned int n[RUN_NRESULTS];
+};
+
+struct run_opts {
+	const char *include[RUN_MAX_FILTERS];	/* -t GLOB */
+	int ninclude;
+	const char *exclude[RUN_MAX_FILTERS];	/* -x GLOB */
+	int nexclude;
+	const char *groups[RUN_MAX_FILTERS];	/* -g GROUP */
+	int ngroups;
+	unsigned int timeout_s;
+	uint64_t seed;
+	bool verbose;
+	/* NULL if the case's needs are met, else the exact missing thing. */
+	const char *(*unmet)(unsigned int needs);
+};
+
+struct run_report {
+	const char *host_ktap;	/* "# key: value" lines */
+	const char *host_json;	/* a JSON object */
+	uint64_t seed;
+	struct run_outcome *res;
+	unsigned int n;
+	struct run_totals totals;
+	double wall_ms;
+};
+
+/* Registry (lib/run_select.c) */
+unsigned int run_ncases(void);
+const struct run_case *run_case_at(unsigned int i);
+void run_case_fullname(const struct run_case *c, char *buf, size_t size);
+bool run_selected(const struct run_opts *o, const struct run_case *c);
+
+/* Execution (lib/run_exec.c, lib/run_child.c) */
+void run_one(const struct run_opts *o, const struct run_case *c,
+	     struct run_outcome *out);
+int run_all(const struct run_opts *o, struct run_report *r, FILE *ktap);
+int run_exit_code(const struct run_totals *t);
+void run_report_free(struct run_report *r);
+void run_child(const struct run_case *c, uint64_t seed);
+
+/* Reports (lib/report_*.c) */
+const char *report_result_name(enum run_result r);
+void report_ktap_begin(FILE *f, unsigned int n, const char *host_ktap,
+		       uint64_t seed);
+void report_ktap_result(FILE *f, unsigned int idx,
+			const struct run_outcome *o, bool verbose);
+void report_ktap_end(FILE *f, const struct run_totals *t);
+int report_json(FILE *f, const struct run_report *r);
+int report_junit(FILE *f, const struct run_report *r);
+void report_json_string(FILE *f, const char *s);
+
+#endif

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The child side of a case: drop every capability, set no_new_privs, run
+ * the body, and leave the verdict in the shared slot. The ABI must work
+ * for an unprivileged VMM, and a case must not be able to harm the host.
+ */
+#include <dirent.h>
+#include <signal.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "lib/run_slot.h"
+
+static uint64_t child_seed;
+
+uint64_t run_seed(void)
+{
+	return child_seed;
+}
+
+static void __attribute__((noreturn))
+finish(enum run_result r, const char *fmt, va_list ap)
+{
+	run_slot->result = r;
+	vsnprintf(run_slot->reason, sizeof(run_slot->reason), fmt, ap);
+	fflush(stdout);
+	fflush(stderr);
+	_exit(0);
+}
+
+void run_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	finish(RUN_FAIL, fmt, ap);
+}
+
+void run_skip(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	finish(RUN_SKIP, fmt, ap);
+}
+
+void run_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	finish(RUN_ERROR, fmt, ap);
+}
+
+void run_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+static int drop_privileges(char *why, size_t size)
+{
+	cap_t none = cap_init();
+	cap_value_t c;
+	int rc = 0;
+
+	/* Emptying the bounding set needs CAP_SETPCAP, so it goes first. */
+	if (CAP_IS_SUPPORTED(CAP_SETPCAP)) {
+		for (c = 0; c <= CAP_LAST_CAP; c++)
+			if (cap_get_bound(c) == 1 && cap_drop_bound(c) &&
+			    errno != EPERM)
+				break;
+	}
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	if (!none || cap_set_proc(none)) {
+		snprintf(why, size, "cap_set_proc(empty set): %s", strerror(errno));
+		rc = -1;
+	} else if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
+		snprintf(why, size, "prctl(PR_SET_NO_NEW_PRIVS): %s",
+			 strerror(errno));
+		rc = -1;
+	}
+	cap_free(none);
+	return rc;
+}
+
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+/* In the forked child, stdout and stderr already captured by the runner. */
+void run_child(const struct run_case *c, uint64_t seed)
+{
+	char why[256];
+	int before, after;
+
+	child_seed = seed;
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (drop_privileges(why, sizeof(why)))
+		run_error("cannot drop privileges: %s", why);
+	before = count_fds();
+	c->body();
+	after = count_fds();
+	/* A VMM that leaks vCPU or VM descriptors leaks guest memory too. */
+	if (after > before)
+		run_error("the case leaked %d file descriptor(s)", after - before);
+	fflush(stdout);
+	fflush(stderr);
+	_exit(0);
+}

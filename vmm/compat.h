@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The differences between the libkvm-selftests of the trees we build
+ * against (Debian's linux-source-6.1 and linux-source-6.12), in one place.
+ * Include after kvm_util.h and processor.h.
+ */
+#ifndef VMM_COMPAT_H
+#define VMM_COMPAT_H
+
+/*
+ * 6.12 reports the exception's error code through the fixup too, so its
+ * KVM_ASM_SAFE needs a second output; KVM_ASM_SAFE_FEP came with it.
+ */
+#ifdef KVM_ASM_SAFE_FEP
+#define COMPAT_SAFE_DECL	uint64_t compat_ec
+#define COMPAT_SAFE_OUTPUTS(v)	KVM_ASM_SAFE_OUTPUTS(v, compat_ec)
+#else
+#define COMPAT_SAFE_DECL	do { } while (0)
+#define COMPAT_SAFE_OUTPUTS(v)	KVM_ASM_SAFE_OUTPUTS(v)
+#endif
+
+/*
+ * 6.1 needs the IDT and exception handlers set up by the caller; newer
+ * libraries do it for every VM and vCPU and made these functions static,
+ * in which case the weak references below stay NULL.
+ */
+void vm_init_descriptor_tables(struct kvm_vm *vm) __attribute__((weak));
+void vcpu_init_descriptor_tables(struct kvm_vcpu *vcpu) __attribute__((weak));
+
+#endif

@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * VMs and vCPUs set up as a VMM sets them up for a guest that uses XSAVE,
+ * and the guest payload's run loop.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "vmm/internal.h"
+
+int vmm_vcpu_ioctl(struct vmm_vcpu *v, unsigned long cmd, const char *name,
+		   void *arg)
+{
+	if (ioctl(v->vcpu->fd, cmd, arg))
+		return vmm_fail(name, errno);
+	return 0;
+}
+
+/* CR4.OSXSAVE/PKE and XCR0, as far as KVM offers them (SDM Vol. 3, 2.5). */
+static int enable_xsave(struct vmm_vcpu *v)
+{
+	const struct vmm_host *h = vmm_host();
+	struct kvm_sregs sregs;
+	int rc;
+
+	if (!h->guest_xsave)
+		return 0;
+	rc = vmm_vcpu_ioctl(v, KVM_GET_SREGS, "KVM_GET_SREGS", &sregs);
+	if (rc)
+		return rc;
+	sregs.cr4 |= X86_CR4_OSXSAVE;
+	if (h->guest_pku)
+		sregs.cr4 |= X86_CR4_PKE;
+	rc = vmm_vcpu_ioctl(v, KVM_SET_SREGS, "KVM_SET_SREGS", &sregs);
+	if (rc)
+		return rc;
+	/* Supported CPUID leaves out AMX until a process asks for it. */
+	v->xcr0 = h->kvm_xcr0 & h->kvm_layout.xfeatures;
+	return vmm_set_xcr0(v, v->xcr0);
+}
+
+static int setup_vcpu(struct vmm_vm *vm, unsigned int i, struct kvm_vcpu *vcpu)
+{
+	struct vmm_vcpu *v = &vm->v[i];
+	vm_vaddr_t gva;
+
+	v->vm = vm;
+	v->vcpu = vcpu;
+	if (vcpu_init_descriptor_tables)
+		vcpu_init_descriptor_tables(vcpu);
+	gva = vm_vaddr_alloc(vm->vm, sizeof(struct guest_mbox),
+			     KVM_UTIL_MIN_VADDR);
+	v->mbox = addr_gva2hva(vm->vm, gva);
+	vcpu_args_set(vcpu, 1, gva);
+	return enable_xsave(v);
+}
+
+struct vmm_vm *vmm_vm_create(unsigned int nr_vcpus)
+{
+	struct kvm_vcpu *vcpus[VMM_MAX_VCPUS];
+	struct vmm_vm *vm;
+	unsigned int i;
+
+	if (!nr_vcpus || nr_vcpus > VMM_MAX_VCPUS) {
+		vmm_failf(EINVAL, "vmm_vm_create: %u vCPUs (1 to %d)", nr_vcpus,
+			  VMM_MAX_VCPUS);
+		return NULL;
+	}
+	vm = calloc(1, sizeof(*vm));
+	if (!vm) {
+		vmm_fail("calloc", ENOMEM);
+		return NULL;
+	}
+	vm->nr = nr_vcpus;
+	vm->vm = vm_create_with_vcpus(nr_vcpus, guest_main, vcpus);
+	if (vm_init_descriptor_tables)
+		vm_init_descriptor_tables(vm->vm);
+	for (i = 0; i < nr_vcpus; i++) {
+		if (setup_vcpu(vm, i, vcpus[i])) {
+			vmm_vm_free(vm);
+			return NULL;
+		}
+	}
+	return vm;
+}
+
+void vmm_vm_free(struct vmm_vm *vm)
+{
+	if (!vm)
+		return;
+	kvm_vm_free(vm->vm);
+	free(vm);
+}
+
+struct vmm_vcpu *vmm_vcpu(struct vmm_vm *vm, unsigned int i)
+{
+	return i < vm->nr ? &vm->v[i] : NULL;
+}
+
+uint64_t vmm_guest_xcr0(const struct vmm_vcpu *v)
+{
+	return v->xcr0;
+}
+
+/* One KVM_RUN that must end at the guest's next UCALL_SYNC. */
+static int run_to_sync(struct vmm_vcpu *v)
+{
+	struct kvm_run *run = v->vcpu->run;
+	struct ucall uc;
+	uint64_t cmd;
+
+	while (ioctl(v->vcpu->fd, KVM_RUN, NULL))
+		if (errno != EINTR)
+			return vmm_fail("KVM_RUN", errno);
+	if (run->exit_reason == KVM_EXIT_INTERNAL_ERROR)
+		return vmm_failf(EIO, "KVM_RUN: KVM_EXIT_INTERNAL_ERROR, suberror %u "
+				 "(KVM could not run the guest's instructions)",
+				 run->internal.suberror);
+	if (run->exit_reason != KVM_EXIT_IO)
+		return vmm_failf(EIO, "KVM_RUN: unexpected exit %s (%u)",
+				 exit_reason_str(run->exit_reason),
+				 run->exit_reason);
+	cmd = get_ucall(v->vcpu, &uc);
+	if (cmd != UCALL_SYNC)
+		return vmm_failf(EIO, "KVM_RUN: guest stopped with ucall %lu, "
+				 "args 0x%lx 0x%lx (UCALL_SYNC expected)",
+				 (unsigned long)cmd, (unsigned long)uc.args[0],
+				 (unsigned long)uc.args[1]);
+	return 0;
+}
+
+int vmm_start(struct vmm_vcpu *v)
+{
+	int rc = run_to_sync(v);
+
+	v->started = !rc;
+	return rc;
+}
+
+static const char *const op_names[] = {
+	[GUEST_OP_NOP] = "NOP", [GUEST_OP_RDPKRU] = "RDPKRU",
+	[GUEST_OP_WRPKRU] = "WRPKRU", [GUEST_OP_XSAVE] = "XSAVE",
+	[GUEST_OP_XRSTOR] = "XRSTOR", [GUEST_OP_XGETBV] = "XGETBV",
+	[GUEST_OP_XSETBV0] = "XSETBV", [GUEST_OP_DONE] = "DONE",
+};
+
+/*
+ * Have the guest perform op. Returns 0, a negative errno when the vCPU
+ * could not run it, or the positive vector of the exception it raised.
+ */
+int vmm_guest_op(struct vmm_vcpu *v, int op, uint64_t arg, uint64_t *ret)
+{
+	struct guest_mbox *mb = v->mbox;
+	int rc;
+
+	if (!v->started)
+		return vmm_failf(EINVAL, "guest %s: vCPU not started (vmm_start)",
+				 op_names[op]);
+	mb->op = op;
+	mb->arg = arg;
+	mb->vector = 0;
+	rc = run_to_sync(v);
+	if (rc)
+		return rc;
+	if (mb->vector) {
+		vmm_failf(EFAULT, "guest %s: exception vector %lu", op_names[op],
+			  (unsigned long)mb->vector);
+		return (int)mb->vector;
+	}
+	if (ret)
+		*ret = mb->ret;
+	return 0;
+}
+
+int vmm_guest_rdpkru(struct vmm_vcpu *v, uint32_t *pkru)
+{
+	uint64_t r = 0;
+	int rc = vmm_guest_op(v, GUEST_OP_RDPKRU, 0, &r);
+
+	*pkru = (uint32_t)r;
+	return rc;
+}
+
+int vmm_guest_wrpkru(struct vmm_vcpu *v, uint32_t pkru)
+{
+	return vmm_guest_op(v, GUEST_OP_WRPKRU, pkru, NULL);
+}
+
+/* The guest XSAVEs into its mailbox; the area starts zeroed. */
+int vmm_guest_xsave(struct vmm_vcpu *v, uint64_t rfbm, void *out, size_t size)
+{
+	int rc;
+
+	if (size > GUEST_AREA_SIZE)
+		return vmm_failf(EINVAL, "guest XSAVE: %zu bytes > area of %d",
+				 size, GUEST_AREA_SIZE);
+	memset(v->mbox->area, 0, sizeof(v->mbox->area));
+	rc = vmm_guest_op(v, GUEST_OP_XSAVE, rfbm, NULL);
+	if (!rc)
+		memcpy(out, v->mbox->area, size);
+	return rc;
+}
+
+int vmm_guest_xrstor(struct vmm_vcpu *v, uint64_t rfbm, const void *in,
+		     size_t size)
+{
+	if (size > GUEST_AREA_SIZE)
+		return vmm_failf(EINVAL, "guest XRSTOR: %zu bytes > area of %d",
+				 size, GUEST_AREA_SIZE);
+	memset(v->mbox->area, 0, sizeof(v->mbox->area));
+	memcpy(v->mbox->area, in, size);
+	return vmm_guest_op(v, GUEST_OP_XRSTOR, rfbm, NULL);
+}

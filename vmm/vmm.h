@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The minimal VMM: VMs, vCPUs and the XSAVE ioctls, over libkvm-selftests.
+ * Cases include only this header; it exposes no kernel or library types.
+ *
+ * Nothing here exits. Every call returns 0 or a negative errno and leaves
+ * "IOCTL_NAME: message (ENAME)" in vmm_strerror(), so the runner can tell
+ * a harness error from a kernel that does not conform.
+ */
+#ifndef VMM_H
+#define VMM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vmm/host.h"
+#include "vmm/xs.h"
+
+#define VMM_MAX_VCPUS 8
+
+struct vmm_vm;
+struct vmm_vcpu;
+
+/* Errors */
+const char *vmm_strerror(void);
+const char *vmm_errname(int err);
+int vmm_fail(const char *op, int err);
+int vmm_failf(int err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * VMs. vmm_vm_create() sets every vCPU up as a VMM would for a guest that
+ * uses XSAVE: CPUID from KVM_GET_SUPPORTED_CPUID, CR4.OSXSAVE when KVM
+ * offers XSAVE, CR4.PKE when it offers PKU, and XCR0 = every component the
+ * guest may enable. The vCPUs have not run yet.
+ */
+struct vmm_vm *vmm_vm_create(unsigned int nr_vcpus);
+void vmm_vm_free(struct vmm_vm *vm);
+struct vmm_vcpu *vmm_vcpu(struct vmm_vm *vm, unsigned int i);
+uint64_t vmm_guest_xcr0(const struct vmm_vcpu *v);
+
+/* The guest payload (guest/guest.h): run to its first stop, then ops. */
+int vmm_start(struct vmm_vcpu *v);
+int vmm_guest_op(struct vmm_vcpu *v, int op, uint64_t arg, uint64_t *ret);
+int vmm_guest_rdpkru(struct vmm_vcpu *v, uint32_t *pkru);
+int vmm_guest_wrpkru(struct vmm_vcpu *v, uint32_t pkru);
+int vmm_guest_xsave(struct vmm_vcpu *v, uint64_t rfbm, void *out, size_t size);
+int vmm_guest_xrstor(struct vmm_vcpu *v, uint64_t rfbm, const void *in,
+		     size_t size);
+
+/* XSAVE state of a vCPU, standard format (KVM API doc 4.42, 4.43, 4.137). */
+int vmm_get_xsave(struct vmm_vcpu *v, void *buf);	/* XS_KVM_SIZE bytes */
+int vmm_set_xsave(struct vmm_vcpu *v, const void *buf);
+int vmm_get_xsave2(struct vmm_vcpu *v, void *buf);	/* vmm_xsave2_size() */
+int vmm_xsave2_size(void);
+int vmm_get_xcr0(struct vmm_vcpu *v, uint64_t *xcr0);
+int vmm_set_xcr0(struct vmm_vcpu *v, uint64_t xcr0);
+
+#endif

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The XSAVE and XCR ioctls of a vCPU (KVM API doc 4.42-4.45, 4.137). */
+#include <errno.h>
+#include <string.h>
+
+#include "vmm/internal.h"
+
+int vmm_get_xsave(struct vmm_vcpu *v, void *buf)
+{
+	return vmm_vcpu_ioctl(v, KVM_GET_XSAVE, "KVM_GET_XSAVE", buf);
+}
+
+int vmm_set_xsave(struct vmm_vcpu *v, const void *buf)
+{
+	return vmm_vcpu_ioctl(v, KVM_SET_XSAVE, "KVM_SET_XSAVE", (void *)buf);
+}
+
+/* KVM_GET_XSAVE2 fills vmm_xsave2_size() bytes. */
+int vmm_get_xsave2(struct vmm_vcpu *v, void *buf)
+{
+	if (!vmm_host()->xsave2_size)
+		return vmm_failf(ENOTTY, "KVM_GET_XSAVE2: KVM_CAP_XSAVE2 not supported");
+	return vmm_vcpu_ioctl(v, KVM_GET_XSAVE2, "KVM_GET_XSAVE2", buf);
+}
+
+int vmm_xsave2_size(void)
+{
+	int n = vmm_host()->xsave2_size;
+
+	return n > XS_KVM_SIZE ? n : XS_KVM_SIZE;
+}
+
+int vmm_get_xcr0(struct vmm_vcpu *v, uint64_t *xcr0)
+{
+	struct kvm_xcrs xcrs;
+	uint32_t i;
+	int rc;
+
+	memset(&xcrs, 0, sizeof(xcrs));
+	rc = vmm_vcpu_ioctl(v, KVM_GET_XCRS, "KVM_GET_XCRS", &xcrs);
+	if (rc)
+		return rc;
+	for (i = 0; i < xcrs.nr_xcrs; i++) {
+		if (xcrs.xcrs[i].xcr == 0) {
+			*xcr0 = xcrs.xcrs[i].value;
+			return 0;
+		}
+	}
+	return vmm_failf(ENOENT, "KVM_GET_XCRS: no XCR0 among %u XCRs",
+			 xcrs.nr_xcrs);
+}
+
+int vmm_set_xcr0(struct vmm_vcpu *v, uint64_t xcr0)
+{
+	struct kvm_xcrs xcrs;
+
+	memset(&xcrs, 0, sizeof(xcrs));
+	xcrs.nr_xcrs = 1;
+	xcrs.xcrs[0].xcr = 0;
+	xcrs.xcrs[0].value = xcr0;
+	return vmm_vcpu_ioctl(v, KVM_SET_XCRS, "KVM_SET_XCRS", &xcrs);
+}
