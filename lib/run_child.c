@@ -94,35 +94,68 @@ static int drop_privileges(char *why, size_t size)
 	return rc;
 }
 
-static int count_fds(void)
+#define RUN_MAX_FD 1024
+
+/* Mark the open descriptors below RUN_MAX_FD; returns how many are open. */
+static int open_fds(bool *open)
 {
 	DIR *d = opendir("/proc/self/fd");
-	int n = 0;
+	struct dirent *de;
+	int n = 0, fd;
 
 	if (!d)
 		return -1;
-	while (readdir(d))
+	memset(open, 0, RUN_MAX_FD * sizeof(*open));
+	while ((de = readdir(d))) {
+		fd = atoi(de->d_name);
+		if (de->d_name[0] == '.' || fd == dirfd(d) || fd >= RUN_MAX_FD)
+			continue;
+		open[fd] = true;
 		n++;
+	}
 	closedir(d);
 	return n;
+}
+
+/* A VMM that leaks VM or vCPU descriptors leaks guest memory too. */
+static void check_fd_leaks(const bool *before)
+{
+	bool after[RUN_MAX_FD];
+	char list[512] = "", path[64], target[128];
+	size_t len = 0;
+	int fd, n = 0;
+	ssize_t k;
+
+	if (open_fds(after) < 0)
+		return;
+	for (fd = 0; fd < RUN_MAX_FD; fd++) {
+		if (!after[fd] || before[fd])
+			continue;
+		n++;
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		k = readlink(path, target, sizeof(target) - 1);
+		target[k > 0 ? k : 0] = '\0';
+		if (len < sizeof(list))
+			len += snprintf(list + len, sizeof(list) - len, " %d->%s",
+					fd, target);
+	}
+	if (n)
+		run_error("the case leaked %d file descriptor(s):%s", n, list);
 }
 
 /* In the forked child, stdout and stderr already captured by the runner. */
 void run_child(const struct run_case *c, uint64_t seed)
 {
+	bool before[RUN_MAX_FD];
 	char why[256];
-	int before, after;
 
 	child_seed = seed;
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (drop_privileges(why, sizeof(why)))
 		run_error("cannot drop privileges: %s", why);
-	before = count_fds();
+	open_fds(before);
 	c->body();
-	after = count_fds();
-	/* A VMM that leaks vCPU or VM descriptors leaks guest memory too. */
-	if (after > before)
-		run_error("the case leaked %d file descriptor(s)", after - before);
+	check_fd_leaks(before);
 	fflush(stdout);
 	fflush(stderr);
 	_exit(0);

@@ -17,6 +17,10 @@
 #else
 #define COMPAT_SAFE_DECL	do { } while (0)
 #define COMPAT_SAFE_OUTPUTS(v)	KVM_ASM_SAFE_OUTPUTS(v)
+/* Close descriptors the library leaked on the binary (vmm/compat.c). */
+#define COMPAT_MAX_FD 1024
+void compat_elf_fds(bool *mark, bool close_new);
+
 #endif
 
 /*
@@ -26,5 +30,9 @@
  */
 void vm_init_descriptor_tables(struct kvm_vm *vm) __attribute__((weak));
 void vcpu_init_descriptor_tables(struct kvm_vcpu *vcpu) __attribute__((weak));
+
+/* Close descriptors the library leaked on the binary (vmm/compat.c). */
+#define COMPAT_MAX_FD 1024
+void compat_elf_fds(bool *mark, bool close_new);
 
 #endif
