@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * PKRU through KVM_GET_XSAVE/KVM_SET_XSAVE, read back by the guest's own
+ * RDPKRU. The legacy ABI: XSTATE_BV[9] set loads PKRU from the buffer;
+ * clear leaves the guest's PKRU untouched, unlike XRSTOR, ptrace and
+ * sigreturn (copy_uabi_to_xstate() updates *pkru only when the bit is set;
+ * kept for KVM by "x86/fpu: Allow PKRU to be (once again) written by
+ * ptrace", 2022). Test values are never 0 or 0x55555554, which a missing
+ * switch would produce.
+ */
+#include "cases/cases.h"
+
+/* Three distinct PKRU test values for this run's seed. */
+static void pkru_values(uint32_t v[3])
+{
+	uint64_t seed = run_seed();
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		do {
+			v[i] = xs_pkru_pattern(seed++);
+		} while ((i > 0 && v[i] == v[0]) || (i > 1 && v[i] == v[1]));
+	}
+}
+
+/* A started vCPU whose guest has WRPKRU'd a. */
+static struct vmm_vm *guest_with_pkru(uint32_t a)
+{
+	struct vmm_vm *vm = case_vm(1, true);
+
+	SETUP(vmm_guest_wrpkru(vmm_vcpu(vm, 0), a));
+	return vm;
+}
+
+static void expect_get_pkru(struct vmm_vcpu *v, uint32_t want, const char *when)
+{
+	struct xs_state s;
+
+	case_get(v, &s);
+	CHECK(xs_xstate_bv(s.b) & XS_BIT(XS_PKRU),
+	      "%s: KVM_GET_XSAVE has XSTATE_BV[9] clear (XSTATE_BV 0x%llx)", when,
+	      (unsigned long long)xs_xstate_bv(s.b));
+	CHECK_EQ(xs_pkru(case_layout(), s.b, sizeof(s.b)), want, when);
+}
+
+/* KVM API doc 4.42: KVM_GET_XSAVE returns the guest's PKRU, bit 9 set. */
+CASE(pkru, get_shows_guest_wrpkru, .needs = NEED_PKU)
+{
+	uint32_t v[3];
+	struct vmm_vm *vm;
+
+	pkru_values(v);
+	vm = guest_with_pkru(v[0]);
+	expect_get_pkru(vmm_vcpu(vm, 0), v[0], "PKRU in KVM_GET_XSAVE after guest WRPKRU");
+	vmm_vm_free(vm);
+}
+
+/* XSTATE_BV[9] set: the buffer's PKRU is loaded, as by XRSTOR. */
+CASE(pkru, set_with_bit_loads_pkru, .needs = NEED_PKU)
+{
+	struct vmm_vm *vm;
+	struct vmm_vcpu *vc;
+	struct xs_state s;
+	uint32_t v[3];
+
+	pkru_values(v);
+	vm = guest_with_pkru(v[0]);
+	vc = vmm_vcpu(vm, 0);
+	case_get(vc, &s);
+	xs_set_xstate_bv(s.b, xs_xstate_bv(s.b) | XS_BIT(XS_PKRU));
+	SETUP(xs_set_pkru(case_layout(), s.b, sizeof(s.b), v[1]));
+	case_set(vc, &s);
+	CHECK_EQ(case_guest_pkru(vc), v[1], "guest RDPKRU after KVM_SET_XSAVE with bit 9 set");
+	expect_get_pkru(vc, v[1], "PKRU in KVM_GET_XSAVE after the guest ran");
+	vmm_vm_free(vm);
+}
+
+/*
+ * XSTATE_BV[9] clear with value c in the slot: the guest keeps a. The same
+ * buffer has SSE clear too, and XMM must come back in init state: the
+ * contrast that proves the buffer was applied at all.
+ */
+static void bit_clear_keeps_pkru(uint32_t c)
+{
+	const struct xs_layout *l = case_layout();
+	struct vmm_vm *vm;
+	struct vmm_vcpu *vc;
+	struct xs_state s, seen;
+	uint32_t v[3];
+
+	pkru_values(v);
+	vm = guest_with_pkru(v[0]);
+	vc = vmm_vcpu(vm, 0);
+	case_get(vc, &s);
+	SETUP(xs_fill(l, s.b, sizeof(s.b), XS_SSE, run_seed()));
+	xs_set_xstate_bv(s.b, xs_xstate_bv(s.b) | XS_BIT(XS_SSE));
+	case_set(vc, &s);
+
+	case_get(vc, &s);
+	SETUP(xs_fill(l, s.b, sizeof(s.b), XS_SSE, run_seed() + 1));
+	xs_set_xstate_bv(s.b, xs_xstate_bv(s.b) & ~(XS_BIT(XS_PKRU) | XS_BIT(XS_SSE)));
+	SETUP(xs_set_pkru(l, s.b, sizeof(s.b), c));
+	case_set(vc, &s);
+
+	CHECK_EQ(case_guest_pkru(vc), v[0],
+		 "guest RDPKRU after KVM_SET_XSAVE with bit 9 clear (legacy ABI: untouched)");
+	case_guest_xsave(vc, &seen);
+	CHECK(!(xs_xstate_bv(seen.b) & XS_BIT(XS_SSE)) ||
+	      xs_comp_is_init(l, seen.b, sizeof(seen.b), XS_SSE),
+	      "XMM not in init state after the same KVM_SET_XSAVE with SSE clear: "
+	      "the buffer was not applied");
+	vmm_vm_free(vm);
+}
+
+CASE(pkru, set_without_bit_keeps_pkru, .needs = NEED_PKU)
+{
+	uint32_t v[3];
+
+	pkru_values(v);
+	bit_clear_keeps_pkru(v[2]);
+}
+
+CASE(pkru, set_without_bit_zero_slot_keeps_pkru, .needs = NEED_PKU)
+{
+	bit_clear_keeps_pkru(0);
+}
+
+/*
+ * Measured on 6.1 and 6.12: KVM_GET_XSAVE right after a bit-9-clear
+ * KVM_SET_XSAVE, before KVM_RUN, reports bit 9 clear and slot 0 while the
+ * vCPU keeps its PKRU. A VMM expects GET to show the vCPU's PKRU.
+ */
+CASE(pkru, get_before_run_after_set_without_bit, .needs = NEED_PKU,
+     .expect = RUN_EXPECT_XFAIL,
+     .hazard = "KVM_GET_XSAVE before KVM_RUN hides PKRU after a bit-9-clear "
+	       "KVM_SET_XSAVE: a second migration hop before the guest runs "
+	       "loses PKRU; a VMM must keep PKRU from the source buffer")
+{
+	struct vmm_vm *vm;
+	struct vmm_vcpu *vc;
+	struct xs_state s;
+	uint32_t v[3];
+
+	pkru_values(v);
+	vm = guest_with_pkru(v[0]);
+	vc = vmm_vcpu(vm, 0);
+	case_get(vc, &s);
+	xs_set_xstate_bv(s.b, xs_xstate_bv(s.b) & ~XS_BIT(XS_PKRU));
+	SETUP(xs_set_pkru(case_layout(), s.b, sizeof(s.b), v[2]));
+	case_set(vc, &s);
+	expect_get_pkru(vc, v[0], "PKRU in KVM_GET_XSAVE before the next KVM_RUN");
+	vmm_vm_free(vm);
+}
