@@ -25,7 +25,7 @@ CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -MMD -MP \
 LDFLAGS := -no-pie -pthread
 LDLIBS := -lcap -ldl
 
-RUNNER_SRCS := $(filter-out lib/main.c,$(wildcard lib/*.c))
+RUNNER_SRCS := $(wildcard lib/run_*.c lib/report_*.c)
 VMM_SRCS := $(wildcard vmm/*.c)
 GUEST_SRCS := $(wildcard guest/*.c)
 CASE_SRCS := $(wildcard cases/*.c)
@@ -33,7 +33,7 @@ XS_SRCS := vmm/xs.c
 
 objs = $(patsubst %.c,$(O)/obj/%.o,$(1))
 RUNNER_OBJS := $(call objs,$(RUNNER_SRCS))
-HARNESS_OBJS := $(RUNNER_OBJS) $(call objs,lib/main.c $(VMM_SRCS) \
+HARNESS_OBJS := $(RUNNER_OBJS) $(call objs,lib/main.c lib/host_report.c $(VMM_SRCS) \
 	$(GUEST_SRCS) $(CASE_SRCS))
 LIBKVM := $(O)/libkvm/libkvm.a
 KSTAMP := $(O)/.ksrc/$(subst /,_,$(abspath $(KSRC)))

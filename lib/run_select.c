@@ -7,8 +7,9 @@
 
 #include "lib/run.h"
 
-extern const struct run_case __start_run_cases[];
-extern const struct run_case __stop_run_cases[];
+/* Weak: a program with no case at all has no such section. */
+extern const struct run_case __start_run_cases[] __attribute__((weak));
+extern const struct run_case __stop_run_cases[] __attribute__((weak));
 
 /* Groups in the order a reader wants them; others follow by name. */
 static const char *const group_order[] = {

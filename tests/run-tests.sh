@@ -1,0 +1,46 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Run the project's own tests (no /dev/kvm needed) and add up their counts.
+# usage: run-tests.sh TEST_BINARY...
+set -u
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+count() {
+	# Each test binary ends with "NAME: N passed, N failed".
+	line=$(tail -n 1 "$tmp/out")
+	p=$(echo "$line" | sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+	f=$(echo "$line" | sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+	if [ -z "$p" ]; then
+		echo "FAIL $1 printed no count (crashed?)"
+		failed=$((failed + 1))
+		return
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+}
+
+for t in "$@"; do
+	"$t" "$tmp" >"$tmp/out" 2>&1
+	cat "$tmp/out"
+	count "$t"
+done
+
+# The writers' output must parse with real JSON and XML parsers.
+if python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/report.json"; then
+	passed=$((passed + 1))
+else
+	echo "FAIL report.json does not parse as JSON"
+	failed=$((failed + 1))
+fi
+if python3 -c 'import xml.etree.ElementTree as E,sys; E.parse(sys.argv[1])' "$tmp/report.xml"; then
+	passed=$((passed + 1))
+else
+	echo "FAIL report.xml does not parse as XML"
+	failed=$((failed + 1))
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Cases that end in every way a case can end, for tests/test_runner.c. */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "lib/case.h"
+
+CASE(fixture, passes) { }
+
+CASE(fixture, fails) { run_fail("value is %d", 7); }
+
+CASE(fixture, skips) { run_skip("no such thing (CPUID 1:ECX[99])"); }
+
+CASE(fixture, errors) { run_error("harness broke"); }
+
+CASE(fixture, crashes) { raise(SIGSEGV); }
+
+CASE(fixture, hangs, .timeout_s = 1) { pause(); }
+
+/* What a TEST_ASSERT of libkvm-selftests prints before exit(254). */
+CASE(fixture, library_assert)
+{
+	fprintf(stderr, "==== Test Assertion Failure ====\n"
+		"  lib/kvm_util.c:42: ret == 0\n  pid=1 tid=1 errno=22\n");
+	exit(254);
+}
+
+/* What TEST_REQUIRE prints before exit(4). */
+CASE(fixture, library_require)
+{
+	printf("1..0 # SKIP - Requirement not met: kvm_has_cap(KVM_CAP_X)\n");
+	exit(4);
+}
+
+CASE(fixture, exits_3) { exit(3); }
+
+CASE(fixture, hazard_seen, .expect = RUN_EXPECT_XFAIL, .hazard = "known loss")
+{
+	run_fail("lost");
+}
+
+CASE(fixture, hazard_fixed, .expect = RUN_EXPECT_XFAIL, .hazard = "known loss") { }
+
+CASE(fixture, leaks_fd) { open("/dev/null", O_RDONLY); }
+
+CASE(fixture, needs_kvm, .needs = RUN_NEED_KVM) { }
+
+CASE(fixture, prints_note) { run_note("note %d", 42); }
+
+/* Leaves a grandchild behind: the runner must kill the process group. */
+CASE(fixture, leaves_child)
+{
+	const char *pidfile = getenv("XSABI_TEST_PIDFILE");
+	pid_t pid = fork();
+	FILE *f;
+
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	f = pidfile ? fopen(pidfile, "w") : NULL;
+	if (f) {
+		fprintf(f, "%d\n", pid);
+		fclose(f);
+	}
+}
+
+CASE(fixture, reports_seed)
+{
+	if (run_seed() != 1234)
+		run_fail("seed %llu", (unsigned long long)run_seed());
+}

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The runner against cases that pass, fail, crash, hang, assert, skip and
+ * leak: each must come back as the right result, and the runner survives.
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/run.h"
+#include "tests/t.h"
+
+static const char *unmet(unsigned int needs)
+{
+	return needs & RUN_NEED_KVM ? "/dev/kvm not present" : NULL;
+}
+
+static struct run_opts opts = { .timeout_s = 5, .seed = 1234, .unmet = unmet };
+
+static const struct run_case *find(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < run_ncases(); i++)
+		if (!strcmp(run_case_at(i)->name, name))
+			return run_case_at(i);
+	return NULL;
+}
+
+static void expect(const char *name, enum run_result want, const char *reason)
+{
+	const struct run_case *c = find(name);
+	struct run_outcome o;
+
+	if (!c) {
+		T_CHECK(0, "fixture %s not registered", name);
+		return;
+	}
+	run_one(&opts, c, &o);
+	T_CHECK(o.result == want, "%s: result %s, expected %s (%s)", name,
+		report_result_name(o.result), report_result_name(want), o.reason);
+	T_CHECK(!reason || strstr(o.reason, reason), "%s: reason '%s' lacks '%s'",
+		name, o.reason, reason);
+	free(o.log);
+}
+
+static void test_results(void)
+{
+	expect("passes", RUN_PASS, NULL);
+	expect("fails", RUN_FAIL, "value is 7");
+	expect("skips", RUN_SKIP, "CPUID 1:ECX[99]");
+	expect("errors", RUN_ERROR, "harness broke");
+	expect("crashes", RUN_ERROR, "SIGSEGV");
+	expect("hangs", RUN_ERROR, "timeout");
+	expect("library_assert", RUN_ERROR, "lib/kvm_util.c:42: ret == 0");
+	expect("library_require", RUN_SKIP, "kvm_has_cap(KVM_CAP_X)");
+	expect("exits_3", RUN_ERROR, "status 3");
+	expect("hazard_seen", RUN_XFAIL, "known loss [observed: lost]");
+	expect("hazard_fixed", RUN_XPASS, "not observed");
+	expect("leaks_fd", RUN_ERROR, "/dev/null");
+	expect("needs_kvm", RUN_SKIP, "/dev/kvm not present");
+	expect("reports_seed", RUN_PASS, NULL);
+}
+
+static void test_timeout_is_bounded(void)
+{
+	struct timespec a, b;
+	double s;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	expect("hangs", RUN_ERROR, "after 1 s");
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	s = (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9;
+	T_CHECK(s >= 0.9 && s < 4, "hang bounded by its 1 s timeout (took %.2f s)", s);
+}
+
+/* Orphans of a case come to us as subreaper: they must have been killed. */
+static void test_process_group_killed(void)
+{
+	char path[] = "/tmp/xsave-abi-test-XXXXXX";
+	int fd = mkstemp(path), status = 0;
+	FILE *f;
+	int pid = 0;
+
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	setenv("XSABI_TEST_PIDFILE", path, 1);
+	expect("leaves_child", RUN_PASS, NULL);
+	f = fopen(path, "r");
+	T_CHECK(f && fscanf(f, "%d", &pid) == 1, "grandchild pid recorded");
+	if (f)
+		fclose(f);
+	T_CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFSIGNALED(status) &&
+		WTERMSIG(status) == SIGKILL, "grandchild killed with the group");
+	unlink(path);
+	close(fd);
+}
+
+static void test_log_and_selection(void)
+{
+	struct run_outcome o;
+	const char *globs[] = { "fixture.pa*" };
+	struct run_opts sel = opts;
+
+	run_one(&opts, find("prints_note"), &o);
+	T_CHECK(o.log && strstr(o.log, "note 42"), "note captured");
+	free(o.log);
+	sel.include[0] = globs[0];
+	sel.ninclude = 1;
+	T_CHECK(run_selected(&sel, find("passes")) &&
+		!run_selected(&sel, find("fails")), "-t glob");
+	sel.ninclude = 0;
+	sel.exclude[0] = "fixture.f*";
+	sel.nexclude = 1;
+	T_CHECK(!run_selected(&sel, find("fails")) &&
+		run_selected(&sel, find("passes")), "-x glob");
+	sel.nexclude = 0;
+	sel.groups[0] = "host";
+	sel.ngroups = 1;
+	T_CHECK(!run_selected(&sel, find("passes")), "-g group");
+}
+
+static void test_exit_codes(void)
+{
+	struct run_totals t = { 0 };
+
+	t.n[RUN_PASS] = 1;
+	t.n[RUN_SKIP] = 3;
+	t.n[RUN_XFAIL] = 1;
+	T_CHECK(run_exit_code(&t) == 0, "pass, skip, xfail: 0");
+	t.n[RUN_ERROR] = 1;
+	T_CHECK(run_exit_code(&t) == 1, "error: 1");
+	memset(&t, 0, sizeof(t));
+	t.n[RUN_SKIP] = 2;
+	T_CHECK(run_exit_code(&t) == 4, "only skips: 4");
+	t.n[RUN_FAIL] = 1;
+	T_CHECK(run_exit_code(&t) == 1, "fail: 1");
+}
+
+/* The child really runs without capabilities and with no_new_privs. */
+CASE(fixture, unprivileged)
+{
+	cap_t caps = cap_get_proc();
+	cap_t none = cap_init();
+
+	if (cap_compare(caps, none))
+		run_fail("capabilities held: %s", cap_to_text(caps, NULL));
+	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
+		run_fail("no_new_privs not set");
+}
+
+int main(void)
+{
+	test_results();
+	test_timeout_is_bounded();
+	test_process_group_killed();
+	test_log_and_selection();
+	test_exit_codes();
+	expect("unprivileged", RUN_PASS, NULL);
+	return t_done("test_runner");
+}

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The XSAVE buffer model against hand-made buffers and layouts. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/t.h"
+#include "vmm/xs.h"
+
+/* An Intel-like and an AMD-like layout: PKRU at 0xa80 and at 0x980. */
+static void layout(struct xs_layout *l, uint32_t pkru_off)
+{
+	xs_layout_init(l);
+	xs_layout_add(l, XS_YMM, 256, 576, 0);
+	xs_layout_add(l, XS_OPMASK, 64, 0x440, 0);
+	xs_layout_add(l, XS_PKRU, 8, pkru_off, 0);
+	xs_layout_add(l, XS_CET_U, 16, 0, 1);	/* supervisor: not in the format */
+}
+
+static void test_layout(void)
+{
+	struct xs_layout l;
+
+	layout(&l, 0xa80);
+	T_CHECK(l.size == 0xa88, "standard size 0x%x", l.size);
+	T_CHECK(xs_std_size(&l, XS_BIT(XS_YMM)) == 576 + 256, "YMM-only size");
+	T_CHECK(xs_owner(&l, 0) == XS_X87 && xs_owner(&l, 24) == XS_SSE &&
+		xs_owner(&l, 28) == XS_OWNER_NONE && xs_owner(&l, 32) == XS_X87 &&
+		xs_owner(&l, 160) == XS_SSE && xs_owner(&l, 416) == XS_OWNER_NONE,
+		"legacy area owners");
+	T_CHECK(xs_owner(&l, 512) == XS_OWNER_HEADER, "header owner");
+	T_CHECK(xs_owner(&l, 576) == XS_YMM && xs_owner(&l, 0xa87) == XS_PKRU &&
+		xs_owner(&l, 0xa88) == XS_OWNER_NONE && xs_owner(&l, 0x900) ==
+		XS_OWNER_NONE, "extended owners");
+	T_CHECK(xs_layout_add(&l, 1, 8, 0, 0) == -EINVAL, "legacy index refused");
+	T_CHECK(!strcmp(xs_name(XS_PKRU), "PKRU"), "name");
+}
+
+static void test_header_and_components(void)
+{
+	uint8_t *buf = calloc(1, XS_KVM_SIZE);
+	struct xs_layout intel, amd;
+	uint32_t v = 0;
+
+	layout(&intel, 0xa80);
+	layout(&amd, 0x980);
+	xs_set_xstate_bv(buf, 0x207);
+	xs_set_xcomp_bv(buf, 1ULL << 63);
+	T_CHECK(xs_xstate_bv(buf) == 0x207 && buf[512] == 0x07 && buf[513] == 0x02,
+		"XSTATE_BV at 512, little endian");
+	T_CHECK(xs_xcomp_bv(buf) == 1ULL << 63 && buf[527] == 0x80, "XCOMP_BV at 520");
+	T_CHECK(xs_reserved_clear(buf), "reserved clear");
+	buf[XS_RSVD_OFF + 47] = 1;
+	T_CHECK(!xs_reserved_clear(buf), "last reserved byte seen");
+	buf[XS_RSVD_OFF + 47] = 0;
+	xs_set_mxcsr(buf, 0x1f80);
+	T_CHECK(xs_mxcsr(buf) == 0x1f80 && buf[24] == 0x80, "MXCSR at 24");
+	T_CHECK(!xs_set_pkru(&intel, buf, XS_KVM_SIZE, 0x12345678) &&
+		buf[0xa80] == 0x78, "PKRU at 0xa80 on the Intel layout");
+	T_CHECK(xs_pkru(&amd, buf, XS_KVM_SIZE) == 0, "AMD layout reads 0x980");
+	T_CHECK(!xs_comp_get(&intel, buf, XS_KVM_SIZE, XS_PKRU, &v, 4) &&
+		v == 0x12345678, "component get");
+	T_CHECK(xs_comp(&intel, buf, 0xa84, XS_PKRU) == NULL, "bounds checked");
+	T_CHECK(xs_comp(&intel, buf, XS_KVM_SIZE, XS_CET_U) == NULL,
+		"supervisor component has no place");
+	T_CHECK(xs_comp(&intel, buf, XS_KVM_SIZE, XS_ZMM_HI256) == NULL,
+		"absent component");
+	free(buf);
+}
+
+static void test_fill_and_init(void)
+{
+	uint8_t *a = calloc(1, XS_KVM_SIZE), *b = calloc(1, XS_KVM_SIZE);
+	struct xs_layout l;
+	uint32_t p;
+	int i;
+
+	layout(&l, 0xa80);
+	for (i = 0; i < 1000; i++) {
+		p = xs_pkru_pattern(i);
+		if (p == XS_PKRU_INIT || p == XS_PKRU_HOST_DEFAULT || (p & 3))
+			break;
+	}
+	T_CHECK(i == 1000, "PKRU patterns avoid 0, 0x55555554 and key 0 bits");
+	T_CHECK(xs_pkru_pattern(7) == xs_pkru_pattern(7), "seeded");
+	T_CHECK(!xs_fill(&l, a, XS_KVM_SIZE, XS_X87, 1) && a[4] == 0xff &&
+		(a[0] & 0x3f) == 0x3f, "x87 pattern valid: FTW full, exceptions masked");
+	T_CHECK(!xs_fill(&l, a, XS_KVM_SIZE, XS_SSE, 1) &&
+		(xs_mxcsr(a) & 0xffff9fff) == 0x1f80, "MXCSR pattern valid");
+	T_CHECK(xs_fill(&l, a, XS_KVM_SIZE, XS_TILECFG, 1) == -EINVAL,
+		"absent component refused");
+	T_CHECK(!xs_comp_is_init(&l, a, XS_KVM_SIZE, XS_X87), "x87 pattern not init");
+	memset(b, 0, XS_KVM_SIZE);
+	b[0] = 0x7f;
+	b[1] = 0x03;
+	T_CHECK(xs_comp_is_init(&l, b, XS_KVM_SIZE, XS_X87), "x87 init: FCW 0x37f");
+	T_CHECK(xs_comp_is_init(&l, b, XS_KVM_SIZE, XS_YMM), "YMM init: zero");
+	xs_set_mxcsr(b, 0x1f80);
+	T_CHECK(xs_comp_is_init(&l, b, XS_KVM_SIZE, XS_SSE), "MXCSR is not SSE init state");
+	free(a);
+	free(b);
+}
+
+static void test_diff(void)
+{
+	uint8_t *a = calloc(1, XS_KVM_SIZE), *b = calloc(1, XS_KVM_SIZE);
+	struct xs_layout l;
+	char *text = NULL;
+	size_t len;
+	FILE *f;
+
+	layout(&l, 0xa80);
+	T_CHECK(xs_diff(&l, a, b, XS_KVM_SIZE, ~0ULL, NULL) == 0, "identical");
+	b[0xa81] = 0x12;
+	b[600] = 1;
+	b[520] = 1;
+	f = open_memstream(&text, &len);
+	T_CHECK(xs_diff(&l, a, b, XS_KVM_SIZE, ~0ULL, f) == 3, "three owners differ");
+	fclose(f);
+	T_CHECK(strstr(text, "PKRU (component 9): 1 byte(s) differ, at 0xa80+0x1 "
+		       "(0x00 vs 0x12)") != NULL, "PKRU line: %s", text);
+	T_CHECK(strstr(text, "XSAVE header") && strstr(text, "AVX (YMM_Hi128)"),
+		"header and YMM named: %s", text);
+	free(text);
+	T_CHECK(xs_diff(&l, a, b, XS_KVM_SIZE, XS_BIT(XS_PKRU), NULL) == 1,
+		"mask limits the comparison");
+	T_CHECK(xs_diff(&l, a, b, XS_KVM_SIZE, XS_BIT(XS_SSE), NULL) == 0,
+		"other components ignored");
+	free(a);
+	free(b);
+}
+
+int main(void)
+{
+	test_layout();
+	test_header_and_components();
+	test_fill_and_init();
+	test_diff();
+	return t_done("test_xs");
+}
