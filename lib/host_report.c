@@ -19,7 +19,7 @@ static const char *kvm_state(const struct vmm_host *h)
 	}
 }
 
-static const char *yn(bool b)
+static const char *yes_no(bool b)
 {
 	return b ? "yes" : "no";
 }
@@ -53,8 +53,8 @@ char *host_report_ktap(const struct vmm_host *h)
 	fprintf(f, "# cpu: %s family 0x%x model 0x%x stepping %u\n", h->vendor,
 		h->family, h->model, h->stepping);
 	fprintf(f, "# host: XSAVE %s, XCR0 0x%llx, PKU %s, OSPKE %s\n",
-		yn(h->host_xsave), (unsigned long long)h->host_xcr0,
-		yn(h->host_pku), yn(h->host_ospke));
+		yes_no(h->host_xsave), (unsigned long long)h->host_xcr0,
+		yes_no(h->host_pku), yes_no(h->host_ospke));
 	fprintf(f, "# /dev/kvm: %s", kvm_state(h));
 	if (h->kvm == VMM_KVM_OK)
 		fprintf(f, ", module %s, API version %d\n", h->kvm_module,
@@ -71,8 +71,8 @@ char *host_report_ktap(const struct vmm_host *h)
 			fprintf(f, "# kvm KVM_X86_XCOMP_GUEST_SUPP: 0x%llx\n",
 				(unsigned long long)h->xcomp_guest_supp);
 		fprintf(f, "# kvm KVM_CAP_XSAVE2: %d\n", h->xsave2_size);
-		fprintf(f, "# guests get: XSAVE %s, PKU %s\n", yn(h->guest_xsave),
-			yn(h->guest_pku));
+		fprintf(f, "# guests get: XSAVE %s, PKU %s\n", yes_no(h->guest_xsave),
+			yes_no(h->guest_pku));
 	}
 	fprintf(f, "# xstate layout (host CPUID 0xD), standard size %u:\n",
 		h->layout.size);

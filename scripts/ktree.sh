@@ -46,7 +46,9 @@ fi
 }
 
 # The library must be built against the tree's own UAPI, not the system's.
-make -s -C "$dest" headers >"$dest/.headers.log" 2>&1 || {
+# Our own make variables (O=, KSRC=) must not reach the kernel's Makefile.
+env -u MAKEFLAGS -u MFLAGS -u MAKEOVERRIDES -u MAKELEVEL -u O -u KSRC \
+	make -s -C "$dest" headers >"$dest/.headers.log" 2>&1 || {
 	echo "ktree: 'make headers' failed in $dest; last lines:" >&2
 	tail -n 20 "$dest/.headers.log" >&2
 	exit 1
