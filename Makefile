@@ -93,6 +93,7 @@ $(O)/tests/%:
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 check-tests: $(TESTS)
+	$(Q)scripts/deps.sh python3
 	@tests/run-tests.sh $(TESTS)
 
 # The code must keep building against the newer library (vmm/compat.h).

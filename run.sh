@@ -54,4 +54,10 @@ if [ -n "$skipped" ]; then
 		echo "run.sh: until then run the suite on a host whose KVM offers XSAVE and PKU to guests."
 	} >&2
 fi
+# One plain closing line: passed counts XFAIL and XPASS, failed counts errors.
+awk '/^# Totals:/ {
+	for (i = 3; i <= NF; i++) { split($i, kv, ":"); n[kv[1]] = kv[2] }
+	printf "xsave-abi: %d passed, %d failed, %d skipped\n",
+		n["pass"] + n["xfail"] + n["xpass"], n["fail"] + n["error"], n["skip"]
+}' "$out" >&2
 exit "$rc"
