@@ -38,6 +38,9 @@ const struct xs_layout *case_layout(void);
 struct vmm_vm *case_vm(unsigned int nr_vcpus, bool start);
 void case_get(struct vmm_vcpu *v, struct xs_state *s);
 void case_set(struct vmm_vcpu *v, const struct xs_state *s);
+void case_expect_components(const struct xs_state *want,
+			    const struct xs_state *got, uint64_t mask,
+			    const char *what);
 void case_expect_same(const struct xs_state *before, const struct xs_state *now,
 		      const char *what);
 void case_guest_xsave(struct vmm_vcpu *v, struct xs_state *s);

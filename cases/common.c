@@ -33,9 +33,11 @@ void case_set(struct vmm_vcpu *v, const struct xs_state *s)
 	EXPECT_OK(vmm_set_xsave(v, s->b));
 }
 
-/* Fail, naming each differing component and offset, unless identical. */
-void case_expect_same(const struct xs_state *before, const struct xs_state *now,
-		      const char *what)
+/* Fail, naming each differing component and offset, unless the components
+ * of mask (everything when ~0) are identical. */
+void case_expect_components(const struct xs_state *want,
+			    const struct xs_state *got, uint64_t mask,
+			    const char *what)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -44,12 +46,17 @@ void case_expect_same(const struct xs_state *before, const struct xs_state *now,
 
 	if (!f)
 		run_error("open_memstream: %s", strerror(errno));
-	n = xs_diff(case_layout(), before->b, now->b, XS_KVM_SIZE, ~0ULL, f);
+	n = xs_diff(case_layout(), want->b, got->b, XS_KVM_SIZE, mask, f);
 	fclose(f);
 	if (n)
-		run_fail("%s: KVM_GET_XSAVE differs in %d place(s): %s", what, n,
-			 text);
+		run_fail("%s: %d difference(s): %s", what, n, text);
 	free(text);
+}
+
+void case_expect_same(const struct xs_state *before, const struct xs_state *now,
+		      const char *what)
+{
+	case_expect_components(before, now, ~0ULL, what);
 }
 
 /* The guest's own view of its state: XSAVE of everything in its XCR0. */

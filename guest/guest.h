@@ -16,8 +16,6 @@ enum guest_op {
 	GUEST_OP_XSAVE,		/* XSAVE area, RFBM = arg */
 	GUEST_OP_XRSTOR,	/* XRSTOR area, RFBM = arg */
 	GUEST_OP_XGETBV,	/* ret = XCR[arg] */
-	GUEST_OP_XSETBV0,	/* XCR0 = arg */
-	GUEST_OP_DONE,		/* leave the loop: the guest's last ucall */
 };
 
 /* Large enough for every standard-format XSAVE area without AMX tiles. */

@@ -57,12 +57,6 @@ static uint8_t op_xgetbv(uint32_t index, uint64_t *ret)
 	return vec;
 }
 
-static uint8_t op_xsetbv0(uint64_t v)
-{
-	return kvm_asm_safe("xsetbv", "c"(0), "a"((uint32_t)v),
-			    "d"((uint32_t)(v >> 32)));
-}
-
 static uint8_t guest_do(struct guest_mbox *mb)
 {
 	switch (mb->op) {
@@ -76,21 +70,17 @@ static uint8_t guest_do(struct guest_mbox *mb)
 		return op_xrstor(mb->area, mb->arg);
 	case GUEST_OP_XGETBV:
 		return op_xgetbv((uint32_t)mb->arg, &mb->ret);
-	case GUEST_OP_XSETBV0:
-		return op_xsetbv0(mb->arg);
 	default:
 		return 0;
 	}
 }
 
+/* Serve the host until the VM is torn down. */
 void guest_main(struct guest_mbox *mb)
 {
 	for (;;) {
 		ucall(UCALL_SYNC, 1, mb->count);
-		if (mb->op == GUEST_OP_DONE)
-			break;
 		mb->vector = guest_do(mb);
 		mb->count++;
 	}
-	ucall(UCALL_DONE, 0);
 }

@@ -146,7 +146,6 @@ static const char *const op_names[] = {
 	[GUEST_OP_NOP] = "NOP", [GUEST_OP_RDPKRU] = "RDPKRU",
 	[GUEST_OP_WRPKRU] = "WRPKRU", [GUEST_OP_XSAVE] = "XSAVE",
 	[GUEST_OP_XRSTOR] = "XRSTOR", [GUEST_OP_XGETBV] = "XGETBV",
-	[GUEST_OP_XSETBV0] = "XSETBV", [GUEST_OP_DONE] = "DONE",
 };
 
 /*
@@ -192,6 +191,11 @@ int vmm_guest_wrpkru(struct vmm_vcpu *v, uint32_t pkru)
 }
 
 /* The guest XSAVEs into its mailbox; the area starts zeroed. */
+int vmm_guest_xgetbv(struct vmm_vcpu *v, uint32_t index, uint64_t *val)
+{
+	return vmm_guest_op(v, GUEST_OP_XGETBV, index, val);
+}
+
 int vmm_guest_xsave(struct vmm_vcpu *v, uint64_t rfbm, void *out, size_t size)
 {
 	int rc;

@@ -45,6 +45,7 @@ int vmm_start(struct vmm_vcpu *v);
 int vmm_guest_op(struct vmm_vcpu *v, int op, uint64_t arg, uint64_t *ret);
 int vmm_guest_rdpkru(struct vmm_vcpu *v, uint32_t *pkru);
 int vmm_guest_wrpkru(struct vmm_vcpu *v, uint32_t pkru);
+int vmm_guest_xgetbv(struct vmm_vcpu *v, uint32_t index, uint64_t *val);
 int vmm_guest_xsave(struct vmm_vcpu *v, uint64_t rfbm, void *out, size_t size);
 int vmm_guest_xrstor(struct vmm_vcpu *v, uint64_t rfbm, const void *in,
 		     size_t size);
