@@ -97,16 +97,21 @@ static int kvm_access_error(const struct vmm_host *h)
 {
 	struct passwd *pw = getpwuid(h->kvm_uid);
 	struct group *gr = getgrgid(h->kvm_gid);
+	bool group_rw = (h->kvm_mode & 060) == 060 && h->kvm_gid != 0 && gr;
 
 	fprintf(stderr,
 		"xsave-abi: cannot open /dev/kvm: %s\n"
-		"  /dev/kvm has mode %04o, owner %s, group %s; this process runs as uid %d\n"
-		"  fix: add the user to group %s (usermod -aG %s USER, then log in again),\n"
-		"  or give the device to group kvm with a udev rule, e.g. in\n"
-		"  /etc/udev/rules.d/65-kvm.rules:  KERNEL==\"kvm\", GROUP=\"kvm\", MODE=\"0660\"\n",
+		"  /dev/kvm has mode %04o, owner %s, group %s; this process runs as uid %d\n",
 		strerror(h->kvm_errno), h->kvm_mode & 07777,
-		pw ? pw->pw_name : "?", gr ? gr->gr_name : "?", (int)getuid(),
-		gr ? gr->gr_name : "kvm", gr ? gr->gr_name : "kvm");
+		pw ? pw->pw_name : "?", gr ? gr->gr_name : "?", (int)getuid());
+	if (group_rw)
+		fprintf(stderr, "  fix: add the user to group %s (usermod -aG %s USER, "
+			"then log in again)\n", gr->gr_name, gr->gr_name);
+	else
+		fprintf(stderr, "  fix: give the device to group kvm with a udev rule, in "
+			"/etc/udev/rules.d/65-kvm.rules:\n"
+			"    KERNEL==\"kvm\", GROUP=\"kvm\", MODE=\"0660\"\n"
+			"  then add the user to group kvm (usermod -aG kvm USER) and log in again\n");
 	return EXIT_USAGE;
 }
 
