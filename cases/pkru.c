@@ -32,6 +32,19 @@ static struct vmm_vm *guest_with_pkru(uint32_t a)
 	return vm;
 }
 
+/* KVM_SET_XSAVE of the vCPU's own state with PKRU's slot and bit 9 changed. */
+static void set_pkru(struct vmm_vcpu *vc, bool bit9, uint32_t pkru)
+{
+	struct xs_state s;
+	uint64_t bv;
+
+	case_get(vc, &s);
+	bv = xs_xstate_bv(s.b);
+	xs_set_xstate_bv(s.b, bit9 ? bv | XS_BIT(XS_PKRU) : bv & ~XS_BIT(XS_PKRU));
+	SETUP(xs_set_pkru(case_layout(), s.b, sizeof(s.b), pkru));
+	case_set(vc, &s);
+}
+
 static void expect_get_pkru(struct vmm_vcpu *v, uint32_t want, const char *when)
 {
 	struct xs_state s;
@@ -60,16 +73,12 @@ CASE(pkru, set_with_bit_loads_pkru, .needs = NEED_PKU)
 {
 	struct vmm_vm *vm;
 	struct vmm_vcpu *vc;
-	struct xs_state s;
 	uint32_t v[3];
 
 	pkru_values(v);
 	vm = guest_with_pkru(v[0]);
 	vc = vmm_vcpu(vm, 0);
-	case_get(vc, &s);
-	xs_set_xstate_bv(s.b, xs_xstate_bv(s.b) | XS_BIT(XS_PKRU));
-	SETUP(xs_set_pkru(case_layout(), s.b, sizeof(s.b), v[1]));
-	case_set(vc, &s);
+	set_pkru(vc, true, v[1]);
 	CHECK_EQ(case_guest_pkru(vc), v[1], "guest RDPKRU after KVM_SET_XSAVE with bit 9 set");
 	expect_get_pkru(vc, v[1], "PKRU in KVM_GET_XSAVE after the guest ran");
 	vmm_vm_free(vm);
@@ -138,16 +147,12 @@ CASE(pkru, get_before_run_after_set_without_bit, .needs = NEED_PKU,
 {
 	struct vmm_vm *vm;
 	struct vmm_vcpu *vc;
-	struct xs_state s;
 	uint32_t v[3];
 
 	pkru_values(v);
 	vm = guest_with_pkru(v[0]);
 	vc = vmm_vcpu(vm, 0);
-	case_get(vc, &s);
-	xs_set_xstate_bv(s.b, xs_xstate_bv(s.b) & ~XS_BIT(XS_PKRU));
-	SETUP(xs_set_pkru(case_layout(), s.b, sizeof(s.b), v[2]));
-	case_set(vc, &s);
+	set_pkru(vc, false, v[2]);
 	expect_get_pkru(vc, v[0], "PKRU in KVM_GET_XSAVE before the next KVM_RUN");
 	vmm_vm_free(vm);
 }
