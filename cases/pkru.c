@@ -23,12 +23,13 @@ static void pkru_values(uint32_t v[3])
 	}
 }
 
-/* A started vCPU whose guest has WRPKRU'd a. */
-static struct vmm_vm *guest_with_pkru(uint32_t a)
+/* Fresh test values v, and a started vCPU whose guest has WRPKRU'd v[0]. */
+static struct vmm_vm *guest_with_pkru(uint32_t v[3])
 {
 	struct vmm_vm *vm = case_vm(1, true);
 
-	SETUP(vmm_guest_wrpkru(vmm_vcpu(vm, 0), a));
+	pkru_values(v);
+	SETUP(vmm_guest_wrpkru(vmm_vcpu(vm, 0), v[0]));
 	return vm;
 }
 
@@ -62,8 +63,7 @@ CASE(pkru, get_shows_guest_wrpkru, .needs = NEED_PKU)
 	uint32_t v[3];
 	struct vmm_vm *vm;
 
-	pkru_values(v);
-	vm = guest_with_pkru(v[0]);
+	vm = guest_with_pkru(v);
 	expect_get_pkru(vmm_vcpu(vm, 0), v[0], "PKRU in KVM_GET_XSAVE after guest WRPKRU");
 	vmm_vm_free(vm);
 }
@@ -75,8 +75,7 @@ CASE(pkru, set_with_bit_loads_pkru, .needs = NEED_PKU)
 	struct vmm_vcpu *vc;
 	uint32_t v[3];
 
-	pkru_values(v);
-	vm = guest_with_pkru(v[0]);
+	vm = guest_with_pkru(v);
 	vc = vmm_vcpu(vm, 0);
 	set_pkru(vc, true, v[1]);
 	CHECK_EQ(case_guest_pkru(vc), v[1], "guest RDPKRU after KVM_SET_XSAVE with bit 9 set");
@@ -97,8 +96,7 @@ static void bit_clear_keeps_pkru(uint32_t c)
 	struct xs_state s, seen;
 	uint32_t v[3];
 
-	pkru_values(v);
-	vm = guest_with_pkru(v[0]);
+	vm = guest_with_pkru(v);
 	vc = vmm_vcpu(vm, 0);
 	case_get(vc, &s);
 	SETUP(xs_fill(l, s.b, sizeof(s.b), XS_SSE, run_seed()));
@@ -149,8 +147,7 @@ CASE(pkru, get_before_run_after_set_without_bit, .needs = NEED_PKU,
 	struct vmm_vcpu *vc;
 	uint32_t v[3];
 
-	pkru_values(v);
-	vm = guest_with_pkru(v[0]);
+	vm = guest_with_pkru(v);
 	vc = vmm_vcpu(vm, 0);
 	set_pkru(vc, false, v[2]);
 	expect_get_pkru(vc, v[0], "PKRU in KVM_GET_XSAVE before the next KVM_RUN");
