@@ -7,6 +7,7 @@
  * fpu_copy_uabi_to_guest_fpstate() (arch/x86/kernel/fpu/core.c).
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cases/cases.h"
 
@@ -199,5 +200,25 @@ CASE(validation, accepts_mxcsr_when_fp_sse_avx_clear, .needs = RUN_NEED_KVM)
 	CHECK(xs_mxcsr(now.b) != MXCSR_BAD,
 	      "the reserved MXCSR 0x%x was loaded although x87, SSE and AVX were clear",
 	      MXCSR_BAD);
+	vmm_vm_free(vm);
+}
+
+/*
+ * KVM API doc 4.137: KVM_GET_XSAVE2 returns the same state as KVM_GET_XSAVE
+ * in a buffer of KVM_CAP_XSAVE2 bytes; its first 4096 bytes are the same.
+ */
+CASE(validation, get_xsave2_matches_get_xsave,
+     .needs = RUN_NEED_KVM | RUN_NEED_XSAVE2)
+{
+	struct xs_state base, first;
+	struct vmm_vm *vm = patterned_vcpu(&base);
+	uint8_t *big = calloc(1, vmm_xsave2_size());
+
+	if (!big)
+		run_error("calloc(%d): %s", vmm_xsave2_size(), strerror(errno));
+	EXPECT_OK(vmm_get_xsave2(vmm_vcpu(vm, 0), big));
+	memcpy(first.b, big, sizeof(first.b));
+	case_expect_same(&base, &first, "first 4096 bytes of KVM_GET_XSAVE2");
+	free(big);
 	vmm_vm_free(vm);
 }
