@@ -42,7 +42,7 @@ DEPSTAMP := $(O)/.deps-ok
 TESTS := $(patsubst tests/%.c,$(O)/tests/%,$(wildcard tests/test_*.c))
 
 all: $(O)/xsave-abi
-.PHONY: all static check check-tests check-612 bench clean
+.PHONY: all static upstream check check-tests check-612 bench clean
 
 $(O)/xsave-abi: $(HARNESS_OBJS) $(LIBKVM)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -53,6 +53,11 @@ $(O)/xsave-abi-static: $(HARNESS_OBJS) $(LIBKVM)
 	$(Q)$(CC) $(LDFLAGS) -static -o $@ $^ $(LDLIBS) 2>$(O)/static-link.log || \
 		{ cat $(O)/static-link.log; exit 1; }
 	@echo "  LD      $@ (static, kernel tree $$(cat $(K)/.kversion))"
+
+# The kernel's own XSAVE-related KVM selftests, static, for run.sh --vm.
+upstream: $(LIBKVM)
+	$(Q)$(MAKE) --no-print-directory -f mk/upstream.mk K=$(K) OUT=$(O)/upstream \
+		LIBKVM=$(LIBKVM) Q=$(Q)
 
 # Debian packages the build needs (scripts/deps.sh installs them as root).
 $(DEPSTAMP):

@@ -1,0 +1,45 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Boot the emulated machine once, bounded, and unpack what it sent back.
+# usage: boot.sh VMLINUZ INITRD WORK TIMEOUT_S
+# Leaves WORK/console.log (ttyS0) and, on success, WORK/out/ (the tar stream
+# /init wrote to ttyS1, checked against the size and sha256 it announced).
+# Exit 0 results received, 1 none (the reason on stderr).
+set -u
+kernel=$1 initrd=$2 work=$3 limit=$4
+
+qemu=qemu-system-x86_64
+mkdir -p "$work"
+rm -rf "$work/out" "$work/results.bin"
+: >"$work/console.log"
+: >"$work/results.bin"
+# TCG gives an AMD CPU with SVM, nested paging and PKU (-cpu max). The
+# console and the results port are files: nothing is read from a terminal.
+# A hung guest is killed by its PID (timeout(1) sends SIGKILL) once the time
+# is up; timeout then exits 137.
+timeout -s KILL "$limit" "$qemu" -accel tcg -cpu max -m 1G -smp 1 -no-reboot \
+	-net none -display none -monitor none \
+	-serial "file:$work/console.log" -serial "file:$work/results.bin" \
+	-kernel "$kernel" -initrd "$initrd" \
+	-append 'console=ttyS0 panic=-1 quiet' </dev/null >"$work/qemu.log" 2>&1
+qrc=$?
+
+if [ "$qrc" = 137 ]; then
+	echo "no results: QEMU killed after $limit s" >&2
+	exit 1
+fi
+line=$(grep -a '^xsave-abi-vm: results ' "$work/console.log" | tail -n 1 | tr -d '\r')
+if [ -z "$line" ]; then
+	why=$(grep -a -m 1 -E 'Kernel panic|xsave-abi-vm: error' "$work/console.log" | tr -d '\r')
+	echo "no results: the machine stopped (QEMU exit $qrc) before sending any${why:+: $why}" >&2
+	exit 1
+fi
+set -- $line
+size=$3 sum=$4
+if [ "$(wc -c <"$work/results.bin")" != "$size" ] ||
+	[ "$(sha256sum "$work/results.bin" | cut -d' ' -f1)" != "$sum" ]; then
+	echo "no results: the results stream does not match the announced size $size and sha256" >&2
+	exit 1
+fi
+mkdir -p "$work/out"
+tar -C "$work/out" -xf "$work/results.bin" || { echo "no results: bad tar stream" >&2; exit 1; }

@@ -1,0 +1,35 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Build the emulated machine's initramfs (uncompressed newc cpio: the kernel
+# unpacks it faster than a compressed one under emulation).
+# usage: initramfs.sh OUT KERNEL_DIR BUSYBOX HARNESS UPSTREAM_DIR|- ARGS_FILE
+#   KERNEL_DIR   holds mod/ with mod/order (from fetch.sh)
+#   UPSTREAM_DIR holds the static selftests and their list (mk/upstream.mk)
+#   ARGS_FILE    the harness's arguments, one per line
+# Module options come from vm/modules.conf, never from the kernel command line
+# (busybox insmod does not read it).
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+out=$1 kdir=$2 busybox=$3 harness=$4 upstream=$5 args=$6
+
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage"/{bin,dev,proc,sys,tmp,mod,upstream}
+cp "$busybox" "$stage/bin/busybox"
+cp "$here/init" "$stage/init"
+cp "$harness" "$stage/xsave-abi"
+cp "$args" "$stage/args"
+cp "$kdir"/mod/*.ko "$stage/mod/"
+while read -r m; do
+	opts=$(sed -n "s/^$m[[:space:]]\+//p" "$here/modules.conf")
+	echo "$m $opts"
+done <"$kdir/mod/order" >"$stage/mod/order"
+if [ "$upstream" != - ]; then
+	cp "$upstream/list" "$stage/upstream/list"
+	while read -r t _; do
+		[ -x "$upstream/$t" ] && cp "$upstream/$t" "$stage/upstream/"
+	done <"$upstream/list"
+	echo "${UPSTREAM_TIMEOUT:-60}" >"$stage/upstream/timeout"
+fi
+chmod 755 "$stage/init" "$stage/bin/busybox" "$stage/xsave-abi"
+(cd "$stage" && find . | cpio -o -H newc --quiet) >"$out"
