@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # xsave-abi: build what is missing (installing Debian packages as root),
-# then run the suite on this host. Options go to the harness.
+# then run the suite on this host, or with --vm inside an emulated machine.
 set -u
 cd "$(dirname "$0")" || exit 2
 bin=build/xsave-abi
@@ -9,50 +9,70 @@ bin=build/xsave-abi
 usage() {
 	cat <<USAGE
 usage: ./run.sh [--no-build] [harness options]
+       ./run.sh --vm [KERNEL]... [--modules DIR] [--no-upstream]
+                [--vm-timeout S] [harness options]
 Builds build/xsave-abi if needed (make), then runs it natively; its KTAP
 goes to stdout and its exit status is this script's.
-  --no-build   run the binary as it is
-Harness options:
+  --no-build     run the binary as it is (native runs only)
+
+--vm runs the suite inside QEMU (TCG, -cpu max: AMD SVM, nested paging,
+PKU) under each KERNEL, then the kernel's own KVM selftests state_test,
+xcr0_cpuid_test, cpuid_test and amx_test from the matching linux-source
+tree. One KTAP stream nests each kernel's run; --json and --junit write
+one file for all kernels. Exit 0 when every kernel's run passed, else 1.
+  KERNEL         6.12 (default), 6.1, all (both), or the path of a kernel
+                 image of your own, given with --modules
+  --modules DIR  that kernel's lib/modules/RELEASE folder (kvm_amd and
+                 what it depends on are loaded from there)
+  --no-upstream  leave out the kernel's own selftests
+  --vm-timeout S kill QEMU after S seconds per kernel (default 120)
+Debian kernels and busybox-static are downloaded with apt-get into
+.cache/vm/ and reused; each run's files stay under build/vm/.
+Harness options (passed on, also under --vm):
 USAGE
 	[ -x "$bin" ] && "$bin" --help | sed -n '/^  /p'
 }
 
 build=1
+vm=0
 args=()
 for a in "$@"; do
 	case "$a" in
 	--no-build) build=0 ;;
+	--vm) vm=1 ;;
 	-h|--help) usage; exit 0 ;;
-	--vm)
-		echo "run.sh: --vm, the run inside an emulated machine, is not in this version yet" >&2
-		exit 2
-		;;
 	*) args+=("$a") ;;
 	esac
 done
 
-if [ "$build" = 1 ]; then
-	make -s all >&2 || { echo "run.sh: build failed" >&2; exit 2; }
-fi
-[ -x "$bin" ] || { echo "run.sh: $bin is missing: run make" >&2; exit 2; }
-
-out=$(mktemp)
-trap 'rm -f "$out"' EXIT
-"$bin" "${args[@]}" | tee "$out"
-rc=${PIPESTATUS[0]}
-
 # Guest-side cases skip on hosts whose KVM cannot run guest XSAVE or PKU.
-skipped=$(grep -E '^ok [0-9]+ (xsave|pkru)\.[^ ]+ # SKIP' "$out" | awk '{print $3}')
-if [ -n "$skipped" ]; then
+note_skipped() {
+	local skipped n reason
+	skipped=$(grep -E '^ok [0-9]+ (xsave|pkru)\.[^ ]+ # SKIP' "$1" | awk '{print $3}')
+	[ -n "$skipped" ] || return 0
 	n=$(echo "$skipped" | wc -l)
-	reason=$(grep -E '^ok [0-9]+ (xsave|pkru)\.[^ ]+ # SKIP' "$out" | head -n 1 |
+	reason=$(grep -E '^ok [0-9]+ (xsave|pkru)\.[^ ]+ # SKIP' "$1" | head -n 1 |
 		sed 's/.* # SKIP //')
 	{
 		echo "run.sh: $n guest-side case(s) skipped on this host: $reason"
 		echo "run.sh: skipped: $(echo $skipped)"
-		echo "run.sh: an emulated machine with PKU (./run.sh --vm) is planned to run them;"
-		echo "run.sh: until then run the suite on a host whose KVM offers XSAVE and PKU to guests."
+		echo "run.sh: ./run.sh --vm runs them in an emulated machine with SVM and PKU"
 	} >&2
+}
+
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+if [ "$vm" = 1 ]; then
+	vm/vm.sh "${args[@]}" | tee "$out"
+	rc=${PIPESTATUS[0]}
+else
+	if [ "$build" = 1 ]; then
+		make -s all >&2 || { echo "run.sh: build failed" >&2; exit 2; }
+	fi
+	[ -x "$bin" ] || { echo "run.sh: $bin is missing: run make" >&2; exit 2; }
+	"$bin" "${args[@]}" | tee "$out"
+	rc=${PIPESTATUS[0]}
+	note_skipped "$out"
 fi
 # One plain closing line: passed counts XFAIL and XPASS, failed counts errors.
 awk '/^# Totals:/ {

@@ -108,7 +108,8 @@ ktap_kernel() {
 	echo "  KTAP version 1"
 	echo "  # Subtest: $label"
 	echo "  # machine: $(cat "$r/machine"), package $(cat "$r/package")"
-	[ -f "$r/out/release" ] && echo "  # release: $(cat "$r/out/release"), kvm_amd: $(tr '\n' ' ' <"$r/out/kvm_amd_params" 2>/dev/null)"
+	[ -f "$r/out/release" ] && echo "  # release: $(cat "$r/out/release")"
+	[ -s "$r/out/kvm_amd_params" ] && echo "  # kvm_amd: $(paste -sd ' ' "$r/out/kvm_amd_params")"
 	echo "  # wall time: $(cat "$r/wall_ms") ms"
 	if [ -f "$r/error" ]; then
 		echo "  # error: $(cat "$r/error")"

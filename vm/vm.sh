@@ -25,6 +25,7 @@ while [ $# -gt 0 ]; do
 	--vm-timeout) limit=${2:?--vm-timeout needs seconds}; shift ;;
 	--json) json=${2:?--json needs a file}; shift ;;
 	--junit) junit=${2:?--junit needs a file}; shift ;;
+	--list) die "--list lists the cases without running them: use ./run.sh --list" ;;
 	-t|-x|-g|--seed|--timeout) hargs+=("$1" "${2:?$1 needs a value}"); shift ;;
 	-*) hargs+=("$1") ;;
 	*)
