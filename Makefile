@@ -5,8 +5,9 @@
 #   make KSRC=DIR|TARBALL   use another kernel tree
 #   make static          build/xsave-abi-static
 #   make check           the project's tests, a build against linux-source-6.12,
-#                        then the suite natively
-#   make bench           timings of the native suite
+#                        the suite natively, then ./run.sh --vm all
+#   make upstream        the kernel tree's own XSAVE selftests, static
+#   make bench           timings of the native suite and of one --vm run
 O ?= build
 ifeq ($(origin KSRC),undefined)
 # Default: Debian's 6.1 tree. Its library runs on 6.1 and on newer kernels;
@@ -40,6 +41,8 @@ KSTAMP := $(O)/.ksrc/$(subst /,_,$(abspath $(KSRC)))
 DEPSTAMP := $(O)/.deps-ok
 
 TESTS := $(patsubst tests/%.c,$(O)/tests/%,$(wildcard tests/test_*.c))
+# Shell tests run after the binaries: test_compose.sh reads test_report's files.
+TEST_SCRIPTS := $(wildcard tests/test_*.sh)
 
 all: $(O)/xsave-abi
 .PHONY: all static upstream check check-tests check-612 bench clean
@@ -99,15 +102,18 @@ $(O)/tests/%:
 
 check-tests: $(TESTS)
 	$(Q)scripts/deps.sh python3
-	@tests/run-tests.sh $(TESTS)
+	@tests/run-tests.sh $(TESTS) $(TEST_SCRIPTS)
 
 # The code must keep building against the newer library (vmm/compat.h).
 check-612:
 	$(Q)scripts/deps.sh linux-source-6.12
 	$(Q)$(MAKE) --no-print-directory O=$(O)/k612 KSRC=$(KSRC_612) all
 
+# The suite natively, then in the emulated machine under both kernels.
 check: check-tests check-612 $(O)/xsave-abi
 	./run.sh --no-build
+	./run.sh --vm all --json $(O)/vm-results.json --junit $(O)/vm-results.xml
+	@tests/parses.sh $(O)/vm-results.json $(O)/vm-results.xml
 
 bench: $(O)/xsave-abi
 	@bench/native.sh $(O)/xsave-abi

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The KTAP, JSON and JUnit writers on a hand-made report. With a folder
- * argument it also leaves report.json and report.xml there, for the
- * test script to parse with real JSON and XML parsers.
+ * argument it also leaves report.ktap, report.json and report.xml there,
+ * for real JSON and XML parsers and as the harness's output in
+ * test_compose.sh.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +111,7 @@ int main(int argc, char **argv)
 	T_CHECK(strstr(x, "<skipped message=\"no PKU\">") != NULL, "JUnit skip");
 	T_CHECK(!strchr(x, '\x01'), "no control characters in XML");
 	if (argc > 1) {
+		save(argv[1], "report.ktap", k);
 		save(argv[1], "report.json", j);
 		save(argv[1], "report.xml", x);
 	}

@@ -143,31 +143,32 @@ comparison() {
 	local r
 	for r in "${runs[@]}"; do
 		label=$(cat "$r/label")
-		if [ -f "$r/error" ]; then
-			printf '%s\t(run)\terror\n' "$label"
-			continue
-		fi
+		# A kernel that never reported keeps its column, all "-".
+		printf '%s\t\t\n' "$label"
 		case_results "$r" | sed "s/^/$label\t/"
 		upstream_results "$r" | cut -f1,2 | sed "s/^/$label\tupstream./"
 	done | awk -F'\t' '
 	{
 		if (!($1 in seen)) { seen[$1] = 1; k[nk++] = $1 }
+		if ($2 == "") next
 		if (!(($2) in cs)) { cs[$2] = 1; c[nc++] = $2 }
 		res[$1, $2] = $3
 	}
 	END {
-		printf "# comparison, case by kernel (* marks a difference):\n"
+		printf "# comparison, case by kernel (* marks a difference, - not run):\n"
 		line = sprintf("#   %-46s", "case")
 		for (i = 0; i < nk; i++) line = line sprintf(" %-8s", k[i])
 		sub(/ +$/, "", line)
 		print line
 		for (j = 0; j < nc; j++) {
 			diff = 0
+			first = ""
 			line = ""
 			for (i = 0; i < nk; i++) {
 				v = ((k[i], c[j]) in res) ? res[k[i], c[j]] : "-"
-				if (i > 0 && v != first) diff = 1
-				if (i == 0) first = v
+				# Only kernels that ran the case are compared.
+				if (v != "-" && first != "" && v != first) diff = 1
+				if (v != "-" && first == "") first = v
 				line = line sprintf(" %-8s", v)
 			}
 			line = sprintf("# %s %-46s%s", diff ? "*" : " ", c[j], line)
