@@ -117,6 +117,8 @@ check: check-tests check-612 $(O)/xsave-abi
 
 bench: $(O)/xsave-abi
 	@bench/native.sh $(O)/xsave-abi
+	@bench/vm.sh 6.12
+	@bench/vm.sh 6.1
 
 clean:
 	rm -rf $(O)
