@@ -3,8 +3,8 @@
 # xsave-abi: build what is missing (installing Debian packages as root),
 # then run the suite on this host, or with --vm inside an emulated machine.
 set -u
-cd "$(dirname "$0")" || exit 2
-bin=build/xsave-abi
+top=$(cd "$(dirname "$0")" && pwd)
+bin=$top/build/xsave-abi
 
 usage() {
 	cat <<USAGE
@@ -27,7 +27,8 @@ one file for all kernels. Exit 0 when every kernel's run passed, else 1.
   --no-upstream  leave out the kernel's own selftests
   --vm-timeout S kill QEMU after S seconds per kernel (default 120)
 Debian kernels and busybox-static are downloaded with apt-get into
-.cache/vm/ and reused; each run's files stay under build/vm/.
+.cache/vm/ (or \$XSAVE_ABI_CACHE) and reused; each run's files stay under
+build/vm/.
 Harness options (passed on, also under --vm):
 USAGE
 	[ -x "$bin" ] && "$bin" --help | sed -n '/^  /p'
@@ -63,11 +64,11 @@ note_skipped() {
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 if [ "$vm" = 1 ]; then
-	vm/vm.sh "${args[@]}" | tee "$out"
+	"$top/vm/vm.sh" "${args[@]}" | tee "$out"
 	rc=${PIPESTATUS[0]}
 else
 	if [ "$build" = 1 ]; then
-		make -s all >&2 || { echo "run.sh: build failed" >&2; exit 2; }
+		make -s --no-print-directory -C "$top" all >&2 || { echo "run.sh: build failed" >&2; exit 2; }
 	fi
 	[ -x "$bin" ] || { echo "run.sh: $bin is missing: run make" >&2; exit 2; }
 	"$bin" "${args[@]}" | tee "$out"

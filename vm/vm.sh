@@ -6,7 +6,6 @@
 #              [--json FILE] [--junit FILE] [harness options]
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top" || exit 2
 here=$top/vm
 cache=${XSAVE_ABI_CACHE:-$top/.cache/vm}
 work=build/vm
@@ -30,7 +29,7 @@ while [ $# -gt 0 ]; do
 	-*) hargs+=("$1") ;;
 	*)
 		[ -f "$1" ] || die "'$1' is neither a known kernel (6.12, 6.1, all) nor a kernel image"
-		kernels+=("$(cd "$(dirname "$1")" && pwd)/$(basename "$1")")
+		kernels+=("$(realpath "$1")")
 		;;
 	esac
 	shift
@@ -43,9 +42,11 @@ for k in "${kernels[@]}"; do
 	esac
 done
 [ -z "$modules" ] || [ -d "$modules" ] || die "--modules $modules: no such folder"
-[ -n "$modules" ] && modules=$(cd "$modules" && pwd)
+# Paths are the caller's; from here on the working folder is the project.
+[ -z "$modules" ] || modules=$(realpath "$modules")
 [ -z "$json" ] || json=$(realpath -m "$json")
 [ -z "$junit" ] || junit=$(realpath -m "$junit")
+cd "$top" || exit 2
 
 # Debian's linux-source tree whose selftests match a kernel series; a
 # vendor's kernel gets the default (oldest) tree, whose tests run on newer
