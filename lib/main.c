@@ -257,13 +257,13 @@ int main(int argc, char **argv)
 	if (parse(argc, argv, &c))
 		return EXIT_USAGE;
 	c.o.unmet = unmet;
-	if (c.list) {
-		list_cases(&c.o);
-		return 0;
-	}
 	if (!count_selected(&c.o)) {
 		fprintf(stderr, "xsave-abi: no case matches the filters (see --list)\n");
 		return EXIT_USAGE;
+	}
+	if (c.list) {
+		list_cases(&c.o);
+		return 0;
 	}
 	h = vmm_host();
 	if (h->kvm == VMM_KVM_NO_ACCESS && any_needs_kvm(&c.o))

@@ -116,12 +116,20 @@ run_kernel() {
 	"$here/boot.sh" "$kdir/vmlinuz" "$run/initrd.cpio" "$run" "$limit" 2>"$run/error"
 	t1=$(date +%s%N)
 	[ -s "$run/error" ] || rm -f "$run/error"
-	[ -f "$run/out/error" ] && cp "$run/out/error" "$run/error"
+	if [ -f "$run/out/error" ]; then
+		cp "$run/out/error" "$run/error"
+	elif [ -d "$run/out" ] && [ ! -s "$run/out/results.json" ]; then
+		echo "the harness wrote no results (exit code $(cat "$run/out/rc")):" \
+			"$(head -n 2 "$run/out/stderr" | paste -sd ' ')" >"$run/error"
+	fi
 	echo $(((t1 - t0) / 1000000)) >"$run/wall_ms"
 	echo "vm: $label: done in $(cat "$run/wall_ms") ms" >&2
 }
 
 build
+# Options the harness would reject, or filters that select nothing, fail
+# here rather than after a boot.
+"$harness" --list "${hargs[@]}" >/dev/null || die "the harness options above were rejected"
 busybox=$("$here/fetch.sh" "$cache" busybox) || exit 2
 rm -rf "$work"
 dirs=()
