@@ -26,15 +26,25 @@ pattern() {
 	esac
 }
 
-# The newest package matching a pattern; the lists are refreshed once when
-# they know none (a fresh machine has empty lists).
+newest() {
+	apt-cache search --names-only "$1" 2>/dev/null | cut -d' ' -f1 | sort -V | tail -n 1
+}
+
+# Refresh the package lists once per call, as root (a fresh machine's lists
+# may be empty, an old machine's name builds the archive no longer has).
+refreshed=0
+refresh() {
+	[ "$refreshed" = 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null || return 1
+	refreshed=1
+	echo "vm: refreshing the package lists (apt-get update)" >&2
+	apt-get update -q >&2 || true
+}
+
+# The newest package matching a pattern.
 resolve() {
-	local pat=$1 name
-	name=$(apt-cache search --names-only "$pat" 2>/dev/null | cut -d' ' -f1 | sort -V | tail -n 1)
-	if [ -z "$name" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-		apt-get update -q >&2 || true
-		name=$(apt-cache search --names-only "$pat" 2>/dev/null | cut -d' ' -f1 | sort -V | tail -n 1)
-	fi
+	local name
+	name=$(newest "$1")
+	[ -n "$name" ] || ! refresh || name=$(newest "$1")
 	echo "$name"
 }
 
@@ -75,7 +85,7 @@ fetch() {
 		[ -n "$old" ] || die "no Debian package matches $pat (apt-cache search; run apt-get update as root)"
 		echo "vm: warning: apt-cache knows no $1 package; using cached $old" >&2
 		name=$old
-	elif ! unpack "$name"; then
+	elif ! unpack "$name" && ! { refresh && name=$(resolve "$pat") && unpack "$name"; }; then
 		[ -n "$old" ] || die "apt-get download $name failed and nothing is cached"
 		echo "vm: warning: apt-get download $name failed; using cached $old" >&2
 		name=$old
