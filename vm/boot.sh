@@ -16,15 +16,18 @@ rm -rf "$work/out" "$work/results.bin"
 # TCG gives an AMD CPU with SVM, nested paging and PKU (-cpu max). The
 # console and the results port are files: nothing is read from a terminal.
 # A hung guest is killed by its PID (timeout(1) sends SIGKILL) once the time
-# is up; timeout then exits 137. The subshell keeps bash's "Killed" notice
-# out of the report.
-(timeout -s KILL "$limit" "$qemu" -accel tcg -cpu max -m 1G -smp 1 -no-reboot \
+# is up; timeout then exits 137. If this script is stopped, QEMU goes too
+# (timeout passes SIGTERM on).
+timeout -s KILL "$limit" "$qemu" -accel tcg -cpu max -m 1G -smp 1 -no-reboot \
 	-net none -display none -monitor none \
 	-serial "file:$work/console.log" -serial "file:$work/results.bin" \
 	-kernel "$kernel" -initrd "$initrd" \
-	-append 'console=ttyS0 panic=-1 quiet' </dev/null >"$work/qemu.log" 2>&1
-exit $?) 2>/dev/null
+	-append 'console=ttyS0 panic=-1 quiet' </dev/null >"$work/qemu.log" 2>&1 &
+pid=$!
+trap 'kill -TERM $pid 2>/dev/null; exit 1' TERM INT HUP
+{ wait $pid; } 2>/dev/null
 qrc=$?
+trap - TERM INT HUP
 
 if [ "$qrc" = 137 ]; then
 	echo "no results: QEMU killed after $limit s" >&2
