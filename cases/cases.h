@@ -45,5 +45,6 @@ void case_expect_same(const struct xs_state *before, const struct xs_state *now,
 		      const char *what);
 void case_guest_xsave(struct vmm_vcpu *v, struct xs_state *s);
 uint32_t case_guest_pkru(struct vmm_vcpu *v);
+void case_observe_pkru(uint32_t before, uint32_t written, uint32_t after);
 
 #endif

@@ -72,3 +72,20 @@ uint32_t case_guest_pkru(struct vmm_vcpu *v)
 	SETUP(vmm_guest_rdpkru(v, &pkru));
 	return pkru;
 }
+
+/*
+ * The PKRU matrix word for a write of value written over before (three
+ * distinct values, none 0): applied, untouched, init (0, like XRSTOR with
+ * the bit clear) or the value seen.
+ */
+void case_observe_pkru(uint32_t before, uint32_t written, uint32_t after)
+{
+	if (after == written)
+		run_observe("applied");
+	else if (after == before)
+		run_observe("untouched");
+	else if (after == 0)
+		run_observe("init");
+	else
+		run_observe("other: 0x%x", after);
+}

@@ -69,16 +69,19 @@ CASE(pkru, get_shows_guest_wrpkru, .needs = NEED_PKU)
 }
 
 /* XSTATE_BV[9] set: the buffer's PKRU is loaded, as by XRSTOR. */
-CASE(pkru, set_with_bit_loads_pkru, .needs = NEED_PKU)
+CASE(pkru, set_with_bit_loads_pkru, .needs = NEED_PKU,
+     .matrix = "kvm_set_xsave.bit_set")
 {
 	struct vmm_vm *vm;
 	struct vmm_vcpu *vc;
-	uint32_t v[3];
+	uint32_t v[3], got;
 
 	vm = guest_with_pkru(v);
 	vc = vmm_vcpu(vm, 0);
 	set_pkru(vc, true, v[1]);
-	CHECK_EQ(case_guest_pkru(vc), v[1], "guest RDPKRU after KVM_SET_XSAVE with bit 9 set");
+	got = case_guest_pkru(vc);
+	case_observe_pkru(v[0], v[1], got);
+	CHECK_EQ(got, v[1], "guest RDPKRU after KVM_SET_XSAVE with bit 9 set");
 	expect_get_pkru(vc, v[1], "PKRU in KVM_GET_XSAVE after the guest ran");
 	vmm_vm_free(vm);
 }
@@ -94,7 +97,7 @@ static void bit_clear_keeps_pkru(uint32_t c)
 	struct vmm_vm *vm;
 	struct vmm_vcpu *vc;
 	struct xs_state s, seen;
-	uint32_t v[3];
+	uint32_t v[3], got;
 
 	vm = guest_with_pkru(v);
 	vc = vmm_vcpu(vm, 0);
@@ -109,7 +112,9 @@ static void bit_clear_keeps_pkru(uint32_t c)
 	SETUP(xs_set_pkru(l, s.b, sizeof(s.b), c));
 	case_set(vc, &s);
 
-	CHECK_EQ(case_guest_pkru(vc), v[0],
+	got = case_guest_pkru(vc);
+	case_observe_pkru(v[0], c, got);
+	CHECK_EQ(got, v[0],
 		 "guest RDPKRU after KVM_SET_XSAVE with bit 9 clear (legacy ABI: untouched)");
 	case_guest_xsave(vc, &seen);
 	CHECK(!(xs_xstate_bv(seen.b) & XS_BIT(XS_SSE)) ||
@@ -119,7 +124,8 @@ static void bit_clear_keeps_pkru(uint32_t c)
 	vmm_vm_free(vm);
 }
 
-CASE(pkru, set_without_bit_keeps_pkru, .needs = NEED_PKU)
+CASE(pkru, set_without_bit_keeps_pkru, .needs = NEED_PKU,
+     .matrix = "kvm_set_xsave.bit_clear")
 {
 	uint32_t v[3];
 

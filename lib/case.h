@@ -18,6 +18,7 @@ enum run_need {
 	RUN_NEED_GUEST_PKU = 1 << 2,	/* KVM offers PKU to guests */
 	RUN_NEED_XSAVE2 = 1 << 3,	/* KVM_CAP_XSAVE2 */
 	RUN_NEED_XCOMP_SUPP = 1 << 4,	/* KVM_X86_XCOMP_GUEST_SUPP attribute */
+	RUN_NEED_HOST_PKU = 1 << 5,	/* host CPU has PKU, the kernel enabled it */
 };
 
 enum run_expect {
@@ -32,6 +33,9 @@ struct run_case {
 	enum run_expect expect;
 	const char *hazard;	/* RUN_EXPECT_XFAIL: one line for the report */
 	unsigned int timeout_s;	/* 0: the runner's --timeout */
+	/* The PKRU matrix cell this case measures, "interface.bit_set" or
+	 * "interface.bit_clear" (lib/report_matrix.c), or NULL. */
+	const char *matrix;
 	void (*body)(void);
 };
 
@@ -58,6 +62,11 @@ void run_skip(const char *fmt, ...)
 /* Ends the case: the harness could not do its part (not a verdict). */
 void run_error(const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 1, 2)));
+/* Ends the case: it observed a known hazard (XFAIL); say what a VMM must do. */
+void run_xfail(const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 1, 2)));
+/* What the case observed, in a few words, for its PKRU matrix cell. */
+void run_observe(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A diagnostic line, shown with -v or when the case does not pass. */
 void run_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The run's seed (--seed), for cases that generate data. */

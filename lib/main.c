@@ -49,7 +49,11 @@ static const char *unmet(unsigned int needs)
 	const struct vmm_host *h = vmm_host();
 	static char why[256];
 
-	if (!needs)
+	if ((needs & RUN_NEED_HOST_PKU) && !h->host_pku)
+		return "host CPU has no PKU (CPUID 7.0:ECX[3] clear)";
+	if ((needs & RUN_NEED_HOST_PKU) && !h->host_ospke)
+		return "host kernel has not enabled PKU (CPUID 7.0:ECX[4] OSPKE clear)";
+	if (!(needs & ~RUN_NEED_HOST_PKU))
 		return NULL;
 	if (h->kvm != VMM_KVM_OK)
 		return "/dev/kvm not present";
@@ -73,6 +77,7 @@ static void list_cases(const struct run_opts *o)
 {
 	static const char *const need_names[] = {
 		"kvm", "guest-xsave", "guest-pku", "xsave2", "xcomp-guest-supp",
+		"host-pku",
 	};
 	unsigned int i, b;
 	char name[256];
@@ -119,7 +124,8 @@ static bool any_needs_kvm(const struct run_opts *o)
 	unsigned int i;
 
 	for (i = 0; i < run_ncases(); i++)
-		if (run_selected(o, run_case_at(i)) && run_case_at(i)->needs)
+		if (run_selected(o, run_case_at(i)) &&
+		    (run_case_at(i)->needs & ~RUN_NEED_HOST_PKU))
 			return true;
 	return false;
 }

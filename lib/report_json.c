@@ -43,7 +43,9 @@ int report_json(FILE *f, const struct run_report *r)
 		report_json_string(f, o->reason);
 		fprintf(f, ",\"duration_ms\":%.3f}", o->duration_ms);
 	}
-	fputs("],\n\"totals\":{", f);
+	fputs("],\n\"pkru_matrix\":", f);
+	report_matrix_json(f, r);
+	fputs(",\n\"totals\":{", f);
 	for (i = 0; i < RUN_NRESULTS; i++)
 		fprintf(f, "%s\"%s\":%u", i ? "," : "", report_result_name(i),
 			r->totals.n[i]);

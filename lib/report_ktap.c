@@ -80,8 +80,12 @@ void report_ktap_result(FILE *f, unsigned int idx, const struct run_outcome *o,
 	fflush(f);
 }
 
-void report_ktap_end(FILE *f, const struct run_totals *t)
+/* The PKRU matrix, then the totals, last. */
+void report_ktap_end(FILE *f, const struct run_report *r)
 {
+	const struct run_totals *t = &r->totals;
+
+	report_matrix_ktap(f, r);
 	fprintf(f, "# Totals: pass:%u fail:%u xfail:%u xpass:%u skip:%u error:%u\n",
 		t->n[RUN_PASS], t->n[RUN_FAIL], t->n[RUN_XFAIL], t->n[RUN_XPASS],
 		t->n[RUN_SKIP], t->n[RUN_ERROR]);

@@ -11,6 +11,7 @@
 
 #define RUN_VERSION "0.1.0"
 #define RUN_MAX_FILTERS 32
+#define RUN_OBSERVED_MAX 96
 
 enum run_result {
 	RUN_PASS, RUN_FAIL, RUN_XFAIL, RUN_XPASS, RUN_SKIP, RUN_ERROR,
@@ -21,6 +22,7 @@ struct run_outcome {
 	const struct run_case *c;
 	enum run_result result;
 	char reason[1024];
+	char observed[RUN_OBSERVED_MAX];	/* run_observe(), "" if none */
 	char *log;		/* what the child printed, NULL if nothing */
 	double duration_ms;
 };
@@ -73,9 +75,11 @@ void report_ktap_begin(FILE *f, unsigned int n, const char *host_ktap,
 		       uint64_t seed);
 void report_ktap_result(FILE *f, unsigned int idx,
 			const struct run_outcome *o, bool verbose);
-void report_ktap_end(FILE *f, const struct run_totals *t);
+void report_ktap_end(FILE *f, const struct run_report *r);
 int report_json(FILE *f, const struct run_report *r);
 int report_junit(FILE *f, const struct run_report *r);
+void report_matrix_ktap(FILE *f, const struct run_report *r);
+void report_matrix_json(FILE *f, const struct run_report *r);
 void report_json_string(FILE *f, const char *s);
 
 #endif

@@ -58,6 +58,23 @@ void run_error(const char *fmt, ...)
 	finish(RUN_ERROR, fmt, ap);
 }
 
+void run_xfail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	finish(RUN_XFAIL, fmt, ap);
+}
+
+void run_observe(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(run_slot->observed, sizeof(run_slot->observed), fmt, ap);
+	va_end(ap);
+}
+
 void run_note(const char *fmt, ...)
 {
 	va_list ap;

@@ -182,6 +182,7 @@ static void spawn(const struct run_opts *o, const struct run_case *c,
 	}
 	run_slot->result = RUN_SLOT_NONE;
 	run_slot->reason[0] = '\0';
+	run_slot->observed[0] = '\0';
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
@@ -205,6 +206,8 @@ static void spawn(const struct run_opts *o, const struct run_case *c,
 		waitpid(pid, &status, 0);
 	out->log = read_log(fd);
 	close(fd);
+	memcpy(out->observed, run_slot->observed, sizeof(out->observed));
+	out->observed[sizeof(out->observed) - 1] = '\0';
 	classify(out, status, done, timeout_s);
 }
 
@@ -263,7 +266,7 @@ int run_all(const struct run_opts *o, struct run_report *r, FILE *ktap)
 	}
 	r->wall_ms = now_ms() - t0;
 	if (ktap)
-		report_ktap_end(ktap, &r->totals);
+		report_ktap_end(ktap, r);
 	return run_exit_code(&r->totals);
 }
 

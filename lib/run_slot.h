@@ -10,6 +10,7 @@
 struct run_slot {
 	int result;		/* enum run_result, or RUN_SLOT_NONE */
 	char reason[1024];
+	char observed[RUN_OBSERVED_MAX];	/* run_observe(), "" if none */
 };
 
 extern struct run_slot *run_slot;

@@ -44,6 +44,16 @@ CASE(fixture, hazard_seen, .expect = RUN_EXPECT_XFAIL, .hazard = "known loss")
 
 CASE(fixture, hazard_fixed, .expect = RUN_EXPECT_XFAIL, .hazard = "known loss") { }
 
+/* A hazard only some hosts show: the case says so when it sees it. */
+CASE(fixture, hazard_at_run_time) { run_xfail("value lost; keep it"); }
+
+/* An observation survives the case's verdict. */
+CASE(fixture, observes)
+{
+	run_observe("applied %d", 1);
+	run_fail("after observing");
+}
+
 CASE(fixture, leaks_fd) { open("/dev/null", O_RDONLY); }
 
 CASE(fixture, needs_kvm, .needs = RUN_NEED_KVM) { }

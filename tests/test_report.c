@@ -11,14 +11,17 @@
 #include "lib/run.h"
 #include "tests/t.h"
 
-static const struct run_case c_pass = { .group = "g", .name = "a" };
+static const struct run_case c_pass = { .group = "g", .name = "a",
+					.matrix = "kvm_set_xsave.bit_set" };
 static const struct run_case c_fail = { .group = "g", .name = "b" };
-static const struct run_case c_skip = { .group = "h", .name = "c" };
+static const struct run_case c_skip = { .group = "h", .name = "c",
+					.matrix = "ptrace.bit_clear" };
 static const struct run_case c_xfail = { .group = "h", .name = "d" };
 static const struct run_case c_err = { .group = "h", .name = "e" };
 
 static struct run_outcome res[] = {
-	{ .c = &c_pass, .result = RUN_PASS, .duration_ms = 1.5 },
+	{ .c = &c_pass, .result = RUN_PASS, .duration_ms = 1.5,
+	  .observed = "applied" },
 	{ .c = &c_fail, .result = RUN_FAIL, .reason = "got \"1\"\nnot <2> & 'x'",
 	  .log = "line one\nline two\n" },
 	{ .c = &c_skip, .result = RUN_SKIP, .reason = "no PKU" },
@@ -45,7 +48,7 @@ static void ktap(FILE *f, const struct run_report *r)
 	report_ktap_begin(f, r->n, "# kernel: test\n", 42);
 	for (i = 0; i < r->n; i++)
 		report_ktap_result(f, i + 1, &r->res[i], false);
-	report_ktap_end(f, &r->totals);
+	report_ktap_end(f, r);
 }
 
 static void json(FILE *f, const struct run_report *r)
@@ -90,6 +93,10 @@ int main(int argc, char **argv)
 	T_CHECK(strstr(k, "\nok 3 h.c # SKIP no PKU\n") != NULL, "skip directive");
 	T_CHECK(strstr(k, "\nok 4 h.d # XFAIL hazard\n") != NULL, "xfail directive");
 	T_CHECK(strstr(k, "\nnot ok 5 h.e # error timeout") != NULL, "error line");
+	T_CHECK(strstr(k, "# pkru matrix: kvm_set_xsave bit_set: applied\n") &&
+		strstr(k, "# pkru matrix: ptrace bit_clear: not measured: no PKU\n") &&
+		strstr(k, "# pkru matrix: sigreturn bit_set: not measured: no case for it\n"),
+		"PKRU matrix lines: %s", k);
 	T_CHECK(strstr(k, "# Totals: pass:1 fail:1 xfail:1 xpass:0 skip:1 error:1\n") &&
 		k[strlen(k) - 1] == '\n' && strstr(k, "# Totals") ==
 		strrchr(k, '#'), "Totals last");
@@ -100,6 +107,9 @@ int main(int argc, char **argv)
 		"JSON escaping: %s", j);
 	T_CHECK(strstr(j, "\"reason\":\"timeout\\u0001\"") != NULL, "control char");
 	T_CHECK(strstr(j, "\"host\":{\"kernel\":\"test\"}") != NULL, "host object");
+	T_CHECK(strstr(j, "\"pkru_matrix\":{\"kvm_set_xsave\":{\"bit_set\":\"applied\","
+		       "\"bit_clear\":\"not measured: no case for it\"},\"ptrace\":{") != NULL,
+		"PKRU matrix in JSON: %s", j);
 	T_CHECK(strstr(j, "\"totals\":{\"pass\":1,\"fail\":1,\"xfail\":1,"
 		       "\"xpass\":0,\"skip\":1,\"error\":1}") != NULL, "JSON totals");
 

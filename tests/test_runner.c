@@ -62,9 +62,24 @@ static void test_results(void)
 	expect("exits_3", RUN_ERROR, "status 3");
 	expect("hazard_seen", RUN_XFAIL, "known loss [observed: lost]");
 	expect("hazard_fixed", RUN_XPASS, "not observed");
+	expect("hazard_at_run_time", RUN_XFAIL, "value lost; keep it");
+	expect("observes", RUN_FAIL, "after observing");
 	expect("leaks_fd", RUN_ERROR, "/dev/null");
 	expect("needs_kvm", RUN_SKIP, "/dev/kvm not present");
 	expect("reports_seed", RUN_PASS, NULL);
+}
+
+static void test_observation(void)
+{
+	struct run_outcome o;
+
+	run_one(&opts, find("observes"), &o);
+	T_CHECK(!strcmp(o.observed, "applied 1"), "observed '%s'", o.observed);
+	free(o.log);
+	run_one(&opts, find("passes"), &o);
+	T_CHECK(!o.observed[0], "no observation left from the case before: '%s'",
+		o.observed);
+	free(o.log);
 }
 
 static void test_timeout_is_bounded(void)
@@ -156,6 +171,7 @@ CASE(fixture, unprivileged)
 int main(void)
 {
 	test_results();
+	test_observation();
 	test_timeout_is_bounded();
 	test_process_group_killed();
 	test_log_and_selection();

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The PKRU matrix: for each kernel interface that writes PKRU from an
+ * XSAVE-format buffer, what PKRU became with XSTATE_BV[9] set and clear,
+ * as this run's own cases observed it (run_observe()). A cell no case
+ * measured says why: "not measured: REASON".
+ */
+#include <string.h>
+
+#include "lib/run.h"
+
+static const char *const rows[] = { "kvm_set_xsave", "ptrace", "sigreturn" };
+static const char *const cols[] = { "bit_set", "bit_clear" };
+#define NROWS (sizeof(rows) / sizeof(rows[0]))
+#define NCOLS (sizeof(cols) / sizeof(cols[0]))
+
+static bool is_cell(const struct run_case *c, const char *row, const char *col)
+{
+	size_t n = strlen(row);
+
+	return c->matrix && !strncmp(c->matrix, row, n) && c->matrix[n] == '.' &&
+	       !strcmp(c->matrix + n + 1, col);
+}
+
+static void cell(const struct run_report *r, const char *row, const char *col,
+		 char *buf, size_t size)
+{
+	char name[256];
+	unsigned int i;
+
+	for (i = 0; i < r->n; i++) {
+		const struct run_outcome *o = &r->res[i];
+
+		if (!is_cell(o->c, row, col))
+			continue;
+		if (o->observed[0])
+			snprintf(buf, size, "%s", o->observed);
+		else if (o->result == RUN_SKIP)
+			snprintf(buf, size, "not measured: %s", o->reason);
+		else
+			snprintf(buf, size, "not measured: %s: %s",
+				 report_result_name(o->result), o->reason);
+		return;
+	}
+	for (i = 0; i < run_ncases(); i++) {
+		if (!is_cell(run_case_at(i), row, col))
+			continue;
+		run_case_fullname(run_case_at(i), name, sizeof(name));
+		snprintf(buf, size, "not measured: %s not selected", name);
+		return;
+	}
+	snprintf(buf, size, "not measured: no case for it");
+}
+
+void report_matrix_ktap(FILE *f, const struct run_report *r)
+{
+	char text[1200];
+	unsigned int i, j;
+
+	fputs("# pkru matrix: interface, XSTATE_BV[9] -> what PKRU became\n", f);
+	for (i = 0; i < NROWS; i++)
+		for (j = 0; j < NCOLS; j++) {
+			cell(r, rows[i], cols[j], text, sizeof(text));
+			fprintf(f, "# pkru matrix: %s %s: %s\n", rows[i], cols[j], text);
+		}
+}
+
+void report_matrix_json(FILE *f, const struct run_report *r)
+{
+	char text[1200];
+	unsigned int i, j;
+
+	fputc('{', f);
+	for (i = 0; i < NROWS; i++) {
+		fprintf(f, "%s\"%s\":{", i ? "," : "", rows[i]);
+		for (j = 0; j < NCOLS; j++) {
+			cell(r, rows[i], cols[j], text, sizeof(text));
+			fprintf(f, "%s\"%s\":", j ? "," : "", cols[j]);
+			report_json_string(f, text);
+		}
+		fputc('}', f);
+	}
+	fputc('}', f);
+}
