@@ -58,4 +58,8 @@ int vmm_xsave2_size(void);
 int vmm_get_xcr0(struct vmm_vcpu *v, uint64_t *xcr0);
 int vmm_set_xcr0(struct vmm_vcpu *v, uint64_t xcr0);
 
+/* The calling host thread's own PKRU; -EOPNOTSUPP without host OSPKE. */
+int vmm_host_rdpkru(uint32_t *pkru);
+int vmm_host_wrpkru(uint32_t pkru);
+
 #endif
