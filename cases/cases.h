@@ -46,5 +46,7 @@ void case_expect_same(const struct xs_state *before, const struct xs_state *now,
 void case_guest_xsave(struct vmm_vcpu *v, struct xs_state *s);
 uint32_t case_guest_pkru(struct vmm_vcpu *v);
 void case_observe_pkru(uint32_t before, uint32_t written, uint32_t after);
+void case_pkru_values(uint32_t *v, int n);
+void case_set_pkru(struct vmm_vcpu *v, bool bit9, uint32_t pkru);
 
 #endif

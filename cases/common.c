@@ -89,3 +89,31 @@ void case_observe_pkru(uint32_t before, uint32_t written, uint32_t after)
 	else
 		run_observe("other: 0x%x", after);
 }
+
+/* n distinct PKRU test values for this run's seed (xs_pkru_pattern()). */
+void case_pkru_values(uint32_t *v, int n)
+{
+	uint64_t seed = run_seed();
+	int i = 0, j;
+
+	while (i < n) {
+		v[i] = xs_pkru_pattern(seed++);
+		for (j = 0; j < i && v[j] != v[i]; j++)
+			;
+		if (j == i)
+			i++;
+	}
+}
+
+/* KVM_SET_XSAVE of the vCPU's own state with PKRU's slot and bit 9 changed. */
+void case_set_pkru(struct vmm_vcpu *v, bool bit9, uint32_t pkru)
+{
+	struct xs_state s;
+	uint64_t bv;
+
+	case_get(v, &s);
+	bv = xs_xstate_bv(s.b);
+	xs_set_xstate_bv(s.b, bit9 ? bv | XS_BIT(XS_PKRU) : bv & ~XS_BIT(XS_PKRU));
+	SETUP(xs_set_pkru(case_layout(), s.b, sizeof(s.b), pkru));
+	case_set(v, &s);
+}

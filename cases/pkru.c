@@ -10,40 +10,14 @@
  */
 #include "cases/cases.h"
 
-/* Three distinct PKRU test values for this run's seed. */
-static void pkru_values(uint32_t v[3])
-{
-	uint64_t seed = run_seed();
-	int i;
-
-	for (i = 0; i < 3; i++) {
-		do {
-			v[i] = xs_pkru_pattern(seed++);
-		} while ((i > 0 && v[i] == v[0]) || (i > 1 && v[i] == v[1]));
-	}
-}
-
 /* Fresh test values v, and a started vCPU whose guest has WRPKRU'd v[0]. */
 static struct vmm_vm *guest_with_pkru(uint32_t v[3])
 {
 	struct vmm_vm *vm = case_vm(1, true);
 
-	pkru_values(v);
+	case_pkru_values(v, 3);
 	SETUP(vmm_guest_wrpkru(vmm_vcpu(vm, 0), v[0]));
 	return vm;
-}
-
-/* KVM_SET_XSAVE of the vCPU's own state with PKRU's slot and bit 9 changed. */
-static void set_pkru(struct vmm_vcpu *vc, bool bit9, uint32_t pkru)
-{
-	struct xs_state s;
-	uint64_t bv;
-
-	case_get(vc, &s);
-	bv = xs_xstate_bv(s.b);
-	xs_set_xstate_bv(s.b, bit9 ? bv | XS_BIT(XS_PKRU) : bv & ~XS_BIT(XS_PKRU));
-	SETUP(xs_set_pkru(case_layout(), s.b, sizeof(s.b), pkru));
-	case_set(vc, &s);
 }
 
 static void expect_get_pkru(struct vmm_vcpu *v, uint32_t want, const char *when)
@@ -78,7 +52,7 @@ CASE(pkru, set_with_bit_loads_pkru, .needs = NEED_PKU,
 
 	vm = guest_with_pkru(v);
 	vc = vmm_vcpu(vm, 0);
-	set_pkru(vc, true, v[1]);
+	case_set_pkru(vc, true, v[1]);
 	got = case_guest_pkru(vc);
 	case_observe_pkru(v[0], v[1], got);
 	CHECK_EQ(got, v[1], "guest RDPKRU after KVM_SET_XSAVE with bit 9 set");
@@ -129,7 +103,7 @@ CASE(pkru, set_without_bit_keeps_pkru, .needs = NEED_PKU,
 {
 	uint32_t v[3];
 
-	pkru_values(v);
+	case_pkru_values(v, 3);
 	bit_clear_keeps_pkru(v[2]);
 }
 
@@ -155,7 +129,7 @@ CASE(pkru, get_before_run_after_set_without_bit, .needs = NEED_PKU,
 
 	vm = guest_with_pkru(v);
 	vc = vmm_vcpu(vm, 0);
-	set_pkru(vc, false, v[2]);
+	case_set_pkru(vc, false, v[2]);
 	expect_get_pkru(vc, v[0], "PKRU in KVM_GET_XSAVE before the next KVM_RUN");
 	vmm_vm_free(vm);
 }

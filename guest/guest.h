@@ -16,6 +16,8 @@ enum guest_op {
 	GUEST_OP_XSAVE,		/* XSAVE area, RFBM = arg */
 	GUEST_OP_XRSTOR,	/* XRSTOR area, RFBM = arg */
 	GUEST_OP_XGETBV,	/* ret = XCR[arg] */
+	GUEST_OP_XSETBV,	/* XCR0 = arg */
+	GUEST_OP_CR4_SET,	/* CR4 |= arg; ret = the new CR4 */
 };
 
 /* Large enough for every standard-format XSAVE area without AMX tiles. */

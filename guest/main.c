@@ -57,6 +57,20 @@ static uint8_t op_xgetbv(uint32_t index, uint64_t *ret)
 	return vec;
 }
 
+static uint8_t op_xsetbv(uint64_t xcr0)
+{
+	return kvm_asm_safe("xsetbv", "a"((uint32_t)xcr0),
+			    "d"((uint32_t)(xcr0 >> 32)), "c"(0));
+}
+
+/* Only bits the vCPU's CPUID allows are ever asked for: no fixup needed. */
+static uint8_t op_cr4_set(uint64_t bits, uint64_t *ret)
+{
+	set_cr4(get_cr4() | bits);
+	*ret = get_cr4();
+	return 0;
+}
+
 static uint8_t guest_do(struct guest_mbox *mb)
 {
 	switch (mb->op) {
@@ -70,6 +84,10 @@ static uint8_t guest_do(struct guest_mbox *mb)
 		return op_xrstor(mb->area, mb->arg);
 	case GUEST_OP_XGETBV:
 		return op_xgetbv((uint32_t)mb->arg, &mb->ret);
+	case GUEST_OP_XSETBV:
+		return op_xsetbv(mb->arg);
+	case GUEST_OP_CR4_SET:
+		return op_cr4_set(mb->arg, &mb->ret);
 	default:
 		return 0;
 	}

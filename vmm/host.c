@@ -226,6 +226,15 @@ const struct vmm_host *vmm_host(void)
 	return &host_info;
 }
 
+bool vmm_kernel_before(const struct vmm_host *h, unsigned int major,
+		       unsigned int minor)
+{
+	unsigned int ma = 0, mi = 0;
+
+	sscanf(h->release, "%u.%u", &ma, &mi);
+	return ma < major || (ma == major && mi < minor);
+}
+
 const char *vmm_ktree(void)
 {
 	return VMM_KTREE;

@@ -46,6 +46,9 @@ struct vmm_host {
 
 void vmm_host_probe(struct vmm_host *h);
 const struct vmm_host *vmm_host(void);
+/* Whether the running kernel (uname -r) is older than major.minor. */
+bool vmm_kernel_before(const struct vmm_host *h, unsigned int major,
+		       unsigned int minor);
 /* The kernel tree whose KVM selftests library this binary was built from. */
 const char *vmm_ktree(void);
 /* Why that library cannot drive this host's KVM, or NULL. */

@@ -146,6 +146,7 @@ static const char *const op_names[] = {
 	[GUEST_OP_NOP] = "NOP", [GUEST_OP_RDPKRU] = "RDPKRU",
 	[GUEST_OP_WRPKRU] = "WRPKRU", [GUEST_OP_XSAVE] = "XSAVE",
 	[GUEST_OP_XRSTOR] = "XRSTOR", [GUEST_OP_XGETBV] = "XGETBV",
+	[GUEST_OP_XSETBV] = "XSETBV", [GUEST_OP_CR4_SET] = "MOV CR4",
 };
 
 /*
@@ -219,4 +220,14 @@ int vmm_guest_xrstor(struct vmm_vcpu *v, uint64_t rfbm, const void *in,
 	memset(v->mbox->area, 0, sizeof(v->mbox->area));
 	memcpy(v->mbox->area, in, size);
 	return vmm_guest_op(v, GUEST_OP_XRSTOR, rfbm, NULL);
+}
+
+int vmm_guest_xsetbv(struct vmm_vcpu *v, uint64_t xcr0)
+{
+	return vmm_guest_op(v, GUEST_OP_XSETBV, xcr0, NULL);
+}
+
+int vmm_guest_cr4_set(struct vmm_vcpu *v, uint64_t bits, uint64_t *cr4)
+{
+	return vmm_guest_op(v, GUEST_OP_CR4_SET, bits, cr4);
 }

@@ -49,6 +49,18 @@ int vmm_guest_xgetbv(struct vmm_vcpu *v, uint32_t index, uint64_t *val);
 int vmm_guest_xsave(struct vmm_vcpu *v, uint64_t rfbm, void *out, size_t size);
 int vmm_guest_xrstor(struct vmm_vcpu *v, uint64_t rfbm, const void *in,
 		     size_t size);
+int vmm_guest_xsetbv(struct vmm_vcpu *v, uint64_t xcr0);
+int vmm_guest_cr4_set(struct vmm_vcpu *v, uint64_t bits, uint64_t *cr4);
+#define VMM_CR4_PKE (1ULL << 22)
+
+/*
+ * PKU off for one vCPU, before vmm_start(): CR4.PKE clear and XCR0 without
+ * PKRU; vmm_vcpu_hide_pku() also takes PKU, OSPKE and the PKRU xfeature
+ * out of its CPUID (KVM_SET_CPUID2), as a VMM does for a CPU model
+ * without PKU.
+ */
+int vmm_vcpu_pke_off(struct vmm_vcpu *v);
+int vmm_vcpu_hide_pku(struct vmm_vcpu *v);
 
 /* XSAVE state of a vCPU, standard format (KVM API doc 4.42, 4.43, 4.137). */
 int vmm_get_xsave(struct vmm_vcpu *v, void *buf);	/* XS_KVM_SIZE bytes */

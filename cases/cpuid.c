@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * PKRU when the guest's CPUID or XCR0 leaves PKU out. A VMM restores state
+ * before or regardless of the guest's own CPU setup, so what KVM accepts
+ * must not depend on it, while what KVM reports follows the guest's CPUID.
+ */
+#include "cases/cases.h"
+
+/* A started vCPU whose CPUID has no PKU (nor OSPKE). */
+static struct vmm_vm *vm_without_pku(void)
+{
+	struct vmm_vm *vm = case_vm(1, false);
+
+	SETUP(vmm_vcpu_hide_pku(vmm_vcpu(vm, 0)));
+	SETUP(vmm_start(vmm_vcpu(vm, 0)));
+	return vm;
+}
+
+/*
+ * KVM_SET_XSAVE checks XSTATE_BV against what KVM supports, not against
+ * the guest's CPUID: "KVM: x86: Constrain guest-supported xfeatures only at
+ * KVM_GET_XSAVE{2}" (6.6, backported to stable). Kernels from 5.17 until
+ * that fix rejected the buffer with -EINVAL, which breaks migration into a
+ * guest CPU model without PKU.
+ */
+CASE(cpuid, no_pku_set_xsave_with_bit_accepted, .needs = NEED_PKU)
+{
+	struct vmm_vm *vm = vm_without_pku();
+	struct xs_state s;
+	uint32_t v[1];
+	int rc;
+
+	case_pkru_values(v, 1);
+	case_get(vmm_vcpu(vm, 0), &s);
+	xs_set_xstate_bv(s.b, xs_xstate_bv(s.b) | XS_BIT(XS_PKRU));
+	SETUP(xs_set_pkru(case_layout(), s.b, sizeof(s.b), v[0]));
+	rc = vmm_set_xsave(vmm_vcpu(vm, 0), s.b);
+	if (rc == -EINVAL && !vmm_kernel_before(vmm_host(), 5, 17) &&
+	    vmm_kernel_before(vmm_host(), 6, 6))
+		run_xfail("KVM_SET_XSAVE with XSTATE_BV[9] into a vCPU whose CPUID lacks "
+			  "PKU: EINVAL, as on 5.17 to 6.5 without \"KVM: x86: Constrain "
+			  "guest-supported xfeatures only at KVM_GET_XSAVE{2}\"; a VMM must "
+			  "clear bit 9 when the destination CPU model has no PKU");
+	CHECK(rc == 0, "KVM_SET_XSAVE with XSTATE_BV[9], guest CPUID without PKU: %s",
+	      vmm_strerror());
+	vmm_vm_free(vm);
+}
+
+/*
+ * KVM_GET_XSAVE reports only what the guest's CPUID allows (the same
+ * commit: "Only copy state for features that are enabled for the guest"),
+ * so bit 9 is clear there.
+ */
+CASE(cpuid, no_pku_get_xsave_hides_bit, .needs = NEED_PKU)
+{
+	struct vmm_vm *vm = vm_without_pku();
+	struct xs_state s;
+
+	case_get(vmm_vcpu(vm, 0), &s);
+	CHECK(!(xs_xstate_bv(s.b) & XS_BIT(XS_PKRU)),
+	      "KVM_GET_XSAVE with guest CPUID without PKU: XSTATE_BV 0x%llx has bit 9",
+	      (unsigned long long)xs_xstate_bv(s.b));
+	vmm_vm_free(vm);
+}
+
+/*
+ * Guest CPUID with PKU, but CR4.PKE clear and XCR0 without PKRU, as at boot
+ * before the guest kernel enables them: KVM keeps a PKRU restored by
+ * KVM_SET_XSAVE in vcpu->arch.pkru without loading it (it switches PKRU
+ * only with CR4.PKE or XCR0[9] set), and the guest reads it once it sets
+ * both (SDM Vol. 3, 2.5 and 4.6.2).
+ */
+CASE(cpuid, pke_off_value_survives_until_enabled, .needs = NEED_PKU)
+{
+	struct vmm_vm *vm = case_vm(1, false);
+	struct vmm_vcpu *vc = vmm_vcpu(vm, 0);
+	uint64_t xcr0, cr4, seen;
+	uint32_t v[1];
+
+	case_pkru_values(v, 1);
+	SETUP(vmm_vcpu_pke_off(vc));
+	SETUP(vmm_start(vc));
+	xcr0 = vmm_guest_xcr0(vc);
+	case_set_pkru(vc, true, v[0]);
+	/* A KVM_RUN with PKU still off: the guest's XCR0 has no PKRU. */
+	SETUP(vmm_guest_xgetbv(vc, 0, &seen));
+	CHECK(!(seen & XS_BIT(XS_PKRU)), "guest XGETBV(0) 0x%llx has PKRU",
+	      (unsigned long long)seen);
+	SETUP(vmm_guest_xsetbv(vc, xcr0 | XS_BIT(XS_PKRU)));
+	SETUP(vmm_guest_cr4_set(vc, VMM_CR4_PKE, &cr4));
+	CHECK(cr4 & VMM_CR4_PKE, "guest CR4 0x%llx: PKE did not stick",
+	      (unsigned long long)cr4);
+	CHECK_EQ(case_guest_pkru(vc), v[0],
+		 "guest RDPKRU after enabling CR4.PKE and XCR0[9]");
+	vmm_vm_free(vm);
+}
