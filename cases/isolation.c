@@ -7,35 +7,37 @@
  */
 #include "cases/cases.h"
 
-/* Two vCPUs of one VM: KVM_SET_XSAVE on one leaves the other's PKRU. */
+/*
+ * Guests on vCPUs a and b each WRPKRU their own value; KVM_SET_XSAVE on b
+ * must change b's PKRU and leave a's.
+ */
+static void set_on_b_keeps_a(struct vmm_vcpu *a, struct vmm_vcpu *b)
+{
+	uint32_t v[3];
+
+	case_pkru_values(v, 3);
+	SETUP(vmm_guest_wrpkru(a, v[0]));
+	SETUP(vmm_guest_wrpkru(b, v[1]));
+	case_set_pkru(b, true, v[2]);
+	CHECK_EQ(case_guest_pkru(a), v[0], "RDPKRU on vCPU a after KVM_SET_XSAVE on b");
+	CHECK_EQ(case_guest_pkru(b), v[2], "RDPKRU on vCPU b after its KVM_SET_XSAVE");
+}
+
+/* Two vCPUs of one VM. */
 CASE(isolation, set_xsave_other_vcpu_keeps_pkru, .needs = NEED_PKU)
 {
 	struct vmm_vm *vm = case_vm(2, true);
-	uint32_t v[3];
 
-	case_pkru_values(v, 3);
-	SETUP(vmm_guest_wrpkru(vmm_vcpu(vm, 0), v[0]));
-	SETUP(vmm_guest_wrpkru(vmm_vcpu(vm, 1), v[1]));
-	case_set_pkru(vmm_vcpu(vm, 0), true, v[2]);
-	CHECK_EQ(case_guest_pkru(vmm_vcpu(vm, 1)), v[1],
-		 "vCPU 1's RDPKRU after KVM_SET_XSAVE on vCPU 0");
-	CHECK_EQ(case_guest_pkru(vmm_vcpu(vm, 0)), v[2],
-		 "vCPU 0's RDPKRU after its own KVM_SET_XSAVE");
+	set_on_b_keeps_a(vmm_vcpu(vm, 0), vmm_vcpu(vm, 1));
 	vmm_vm_free(vm);
 }
 
-/* Two VMs: the same, across VMs. */
+/* Two VMs. */
 CASE(isolation, set_xsave_other_vm_keeps_pkru, .needs = NEED_PKU)
 {
 	struct vmm_vm *a = case_vm(1, true), *b = case_vm(1, true);
-	uint32_t v[3];
 
-	case_pkru_values(v, 3);
-	SETUP(vmm_guest_wrpkru(vmm_vcpu(a, 0), v[0]));
-	SETUP(vmm_guest_wrpkru(vmm_vcpu(b, 0), v[1]));
-	case_set_pkru(vmm_vcpu(b, 0), true, v[2]);
-	CHECK_EQ(case_guest_pkru(vmm_vcpu(a, 0)), v[0],
-		 "VM A's RDPKRU after KVM_SET_XSAVE in VM B");
+	set_on_b_keeps_a(vmm_vcpu(a, 0), vmm_vcpu(b, 0));
 	vmm_vm_free(b);
 	vmm_vm_free(a);
 }
