@@ -86,6 +86,10 @@ check "comparison marks differing cases only" \
 	'grep -q "^# \* g\.a  *pass  *skip  *-$" $k &&
 	 grep -q "^#   g\.b  *fail  *fail  *-$" $k &&
 	 grep -q "^#   upstream\.amx_test  *skip  *-  *-$" $k' 
+check "PKRU matrices side by side, reasons left in each kernel's block" \
+	'grep -q "^#   kvm_set_xsave bit_set  *applied  *applied  *-$" $k &&
+	 grep -q "^#   ptrace bit_clear  *not measured  *not measured  *-$" $k &&
+	 has "    # pkru matrix: ptrace bit_clear: not measured: no PKU" $k'
 check "top-level totals are last and add up" \
 	'[ "$(tail -n 1 $k)" = "# Totals: pass:2 fail:4 xfail:2 xpass:0 skip:5 error:3" ]'
 

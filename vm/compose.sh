@@ -180,6 +180,38 @@ comparison() {
 	}'
 }
 
+# The kernels' PKRU matrices side by side; reasons for "not measured" are
+# in each kernel's own block.
+matrix_table() {
+	local r label
+	for r in "${runs[@]}"; do
+		label=$(cat "$r/label")
+		printf '%s\t\t\n' "$label"
+		sed -n 's/^# pkru matrix: \([a-z_]* [a-z_]*\): \(.*\)$/\1\t\2/p' \
+			"$r/out/ktap" 2>/dev/null | sed "s/^/$label\t/;s/\tnot measured:.*/\tnot measured/"
+	done | awk -F'\t' '
+	{
+		if (!($1 in seen)) { seen[$1] = 1; k[nk++] = $1 }
+		if ($2 == "") next
+		if (!($2 in cs)) { cs[$2] = 1; c[nc++] = $2 }
+		res[$1, $2] = $3
+	}
+	END {
+		line = sprintf("#   %-24s", "interface, XSTATE_BV[9]")
+		for (i = 0; i < nk; i++) line = line sprintf(" %-13s", k[i])
+		print "# pkru matrix by kernel (what PKRU became):"
+		sub(/ +$/, "", line)
+		print line
+		for (j = 0; j < nc; j++) {
+			line = sprintf("#   %-24s", c[j])
+			for (i = 0; i < nk; i++)
+				line = line sprintf(" %-13s", ((k[i], c[j]) in res) ? res[k[i], c[j]] : "-")
+			sub(/ +$/, "", line)
+			print line
+		}
+	}'
+}
+
 # Top-level totals over every kernel, harness cases and upstream tests.
 totals() {
 	local r
@@ -203,7 +235,10 @@ write_ktap() {
 		i=$((i + 1))
 		ktap_kernel "$r" "$i"
 	done
-	[ "${#runs[@]}" -gt 1 ] && comparison
+	if [ "${#runs[@]}" -gt 1 ]; then
+		comparison
+		matrix_table
+	fi
 	totals
 }
 
