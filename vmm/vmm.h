@@ -74,4 +74,23 @@ int vmm_set_xcr0(struct vmm_vcpu *v, uint64_t xcr0);
 int vmm_host_rdpkru(uint32_t *pkru);
 int vmm_host_wrpkru(uint32_t pkru);
 
+/*
+ * PKRU through PTRACE_GETREGSET/PTRACE_SETREGSET of NT_X86_XSTATE
+ * (vmm/ptrace.c): a forked child traced by the caller, which
+ * vmm_tracee_free() kills and reaps. Needs host OSPKE.
+ */
+struct vmm_tracee {
+	pid_t pid;
+	size_t size;	/* NT_X86_XSTATE size: CPUID 0xD.0 EBX */
+	void *xstate;	/* what GETREGSET read and SETREGSET writes */
+};
+
+/* Fork a tracee that WRPKRUs pkru and stops; nothing to free on failure. */
+int vmm_tracee_start(struct vmm_tracee *t, uint32_t pkru);
+int vmm_tracee_getregset(struct vmm_tracee *t);
+int vmm_tracee_setregset(struct vmm_tracee *t);
+/* PTRACE_CONT: the tracee RDPKRUs, stops again, and *pkru is what it read. */
+int vmm_tracee_cont(struct vmm_tracee *t, uint32_t *pkru);
+void vmm_tracee_free(struct vmm_tracee *t);
+
 #endif
