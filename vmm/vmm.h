@@ -93,4 +93,19 @@ int vmm_tracee_setregset(struct vmm_tracee *t);
 int vmm_tracee_cont(struct vmm_tracee *t, uint32_t *pkru);
 void vmm_tracee_free(struct vmm_tracee *t);
 
+/*
+ * PKRU through rt_sigreturn (vmm/sigframe.c): raise a signal whose handler
+ * sets XSTATE_BV[9] to bit9 and the PKRU slot to pkru in its own frame,
+ * then returns. Needs host OSPKE.
+ */
+struct vmm_sigframe {
+	bool bit9;
+	uint32_t pkru;
+	uint32_t handler_pkru;	/* RDPKRU inside the handler */
+	uint64_t frame_bv;	/* the frame's XSTATE_BV as delivered */
+	uint32_t frame_pkru;	/* its PKRU slot as delivered */
+};
+
+int vmm_sigreturn_edit(struct vmm_sigframe *f);
+
 #endif
