@@ -130,11 +130,104 @@ static void test_diff(void)
 	free(b);
 }
 
+#define GEN_XCR0 (XS_BIT(XS_X87) | XS_BIT(XS_SSE) | XS_BIT(XS_YMM) | XS_BIT(XS_PKRU))
+#define GEN_SEEDS 256
+
+/* What every generated buffer must be; count the bits seen set and clear. */
+static void check_gen(const uint8_t *buf, uint64_t seed, uint64_t xcr0,
+		      uint64_t *seen_set, uint64_t *seen_clear)
+{
+	uint64_t bv = xs_xstate_bv(buf);
+
+	T_CHECK(!(bv & ~xcr0), "seed %llu: XSTATE_BV 0x%llx outside XCR0 0x%llx",
+		(unsigned long long)seed, (unsigned long long)bv,
+		(unsigned long long)xcr0);
+	T_CHECK(xs_xcomp_bv(buf) == 0 && xs_reserved_clear(buf),
+		"seed %llu: XCOMP_BV or reserved header bytes set",
+		(unsigned long long)seed);
+	T_CHECK(!(xs_mxcsr(buf) & ~XS_MXCSR_MASK_DEFAULT),
+		"seed %llu: MXCSR 0x%x has reserved bits",
+		(unsigned long long)seed, xs_mxcsr(buf));
+	*seen_set |= bv;
+	*seen_clear |= ~bv;
+}
+
+static void test_gen(void)
+{
+	uint8_t *a = malloc(XS_KVM_SIZE), *b = malloc(XS_KVM_SIZE);
+	uint64_t set = 0, clear = 0, xcr0;
+	struct xs_layout l;
+	uint64_t seed;
+
+	layout(&l, 0x980);
+	T_CHECK(!xs_gen(&l, a, XS_KVM_SIZE, GEN_XCR0, 5) &&
+		!xs_gen(&l, b, XS_KVM_SIZE, GEN_XCR0, 5) &&
+		!memcmp(a, b, XS_KVM_SIZE), "same seed, same buffer");
+	T_CHECK(!xs_gen(&l, b, XS_KVM_SIZE, GEN_XCR0, 6) &&
+		memcmp(a, b, XS_KVM_SIZE), "another seed, another buffer");
+	T_CHECK(xs_gen(&l, a, XS_EXT_OFF - 1, GEN_XCR0, 5) == -EINVAL,
+		"no room for the header refused");
+	/* The supervisor CET_U has no place in the format: never chosen. */
+	xcr0 = GEN_XCR0 | XS_BIT(XS_CET_U);
+	for (seed = 0; seed < GEN_SEEDS; seed++) {
+		xs_gen(&l, a, XS_KVM_SIZE, xcr0, seed);
+		check_gen(a, seed, GEN_XCR0, &set, &clear);
+		if (xs_xstate_bv(a) & XS_BIT(XS_X87))
+			T_CHECK(a[4] == 0xff && (a[0] & 0x3f) == 0x3f,
+				"seed %llu: x87 set but not its xs_fill() pattern",
+				(unsigned long long)seed);
+	}
+	T_CHECK((set & clear & GEN_XCR0) == GEN_XCR0,
+		"every component seen set and clear (set 0x%llx, clear 0x%llx)",
+		(unsigned long long)set, (unsigned long long)clear);
+	/* Bits clear leave the bytes random, for both readers to ignore. */
+	for (seed = 0; seed < GEN_SEEDS &&
+	     (xs_xstate_bv(a) & XS_BIT(XS_YMM)); seed++)
+		xs_gen(&l, a, XS_KVM_SIZE, GEN_XCR0, seed);
+	T_CHECK(!xs_comp_is_init(&l, a, XS_KVM_SIZE, XS_YMM),
+		"YMM area random with its bit clear");
+	free(a);
+	free(b);
+}
+
+static void test_expand_init(void)
+{
+	uint8_t *a = malloc(XS_KVM_SIZE), *b = malloc(XS_KVM_SIZE);
+	struct xs_layout l;
+	uint32_t mxcsr;
+
+	/* SSE set, the rest random under clear bits. */
+	layout(&l, 0xa80);
+	xs_gen(&l, a, XS_KVM_SIZE, GEN_XCR0, 1);
+	xs_fill(&l, a, XS_KVM_SIZE, XS_SSE, 1);
+	xs_set_xstate_bv(a, XS_BIT(XS_SSE));
+	memcpy(b, a, XS_KVM_SIZE);
+	mxcsr = xs_mxcsr(a);
+	xs_expand_init(&l, a, XS_KVM_SIZE, GEN_XCR0 & ~XS_BIT(XS_PKRU));
+	T_CHECK(xs_xstate_bv(a) == (GEN_XCR0 & ~XS_BIT(XS_PKRU)),
+		"bits of the mask set: 0x%llx", (unsigned long long)xs_xstate_bv(a));
+	T_CHECK(xs_comp_is_init(&l, a, XS_KVM_SIZE, XS_X87) &&
+		xs_comp_is_init(&l, a, XS_KVM_SIZE, XS_YMM), "x87 and YMM init");
+	T_CHECK(xs_mxcsr(a) == mxcsr, "MXCSR kept");
+	T_CHECK(xs_diff(&l, a, b, XS_KVM_SIZE, XS_BIT(XS_SSE) | XS_BIT(XS_PKRU),
+			NULL) == 0, "SSE (set) and PKRU (outside the mask) kept");
+	/* The same state with YMM's bit set and its area zero compares equal. */
+	memset(xs_comp(&l, b, XS_KVM_SIZE, XS_YMM), 0, 256);
+	xs_set_xstate_bv(b, xs_xstate_bv(b) | XS_BIT(XS_YMM));
+	xs_expand_init(&l, b, XS_KVM_SIZE, GEN_XCR0 & ~XS_BIT(XS_PKRU));
+	T_CHECK(xs_diff(&l, a, b, XS_KVM_SIZE, GEN_XCR0, NULL) == 0,
+		"init state left out and written out compare equal");
+	free(a);
+	free(b);
+}
+
 int main(void)
 {
 	test_layout();
 	test_header_and_components();
 	test_fill_and_init();
 	test_diff();
+	test_gen();
+	test_expand_init();
 	return t_done("test_xs");
 }

@@ -8,6 +8,8 @@
 
 #include "vmm/xs.h"
 
+#define XS_FCW_INIT	0x037f	/* x87 control word after FNINIT */
+
 static const char *const xs_names[] = {
 	"x87", "SSE", "AVX (YMM_Hi128)", "MPX BNDREGS", "MPX BNDCSR",
 	"AVX-512 opmask", "AVX-512 ZMM_Hi256", "AVX-512 Hi16_ZMM", "PT",
@@ -230,14 +232,23 @@ static void fill_random(uint8_t *p, size_t n, uint64_t *st)
 	}
 }
 
-/* x87: all exceptions masked and no exception pending, so the guest can run. */
-static void fill_x87(uint8_t *p, uint64_t *st)
+/* x87 init state (SDM Vol. 1, 13.6); MXCSR, in the same area, is not x87. */
+static void x87_init(uint8_t *p)
 {
-	uint16_t fcw = 0x037f ^ (uint16_t)(xs_rand(st) & 0x0c00);
-	int r;
+	uint16_t fcw = XS_FCW_INIT;
 
 	memset(p, 0, 24);
 	memset(p + 32, 0, 128);
+	memcpy(p, &fcw, sizeof(fcw));
+}
+
+/* x87: all exceptions masked and no exception pending, so the guest can run. */
+static void fill_x87(uint8_t *p, uint64_t *st)
+{
+	uint16_t fcw = XS_FCW_INIT ^ (uint16_t)(xs_rand(st) & 0x0c00);
+	int r;
+
+	x87_init(p);
 	memcpy(p, &fcw, sizeof(fcw));
 	p[4] = 0xff;	/* abridged FTW: all eight registers valid */
 	for (r = 0; r < 8; r++)
@@ -289,6 +300,35 @@ int xs_fill(const struct xs_layout *l, void *buf, size_t size, int i,
 	}
 }
 
+/*
+ * A seeded, valid standard-format buffer of size bytes for a guest whose
+ * XCR0 is xcr0. XSTATE_BV is a random subset of xcr0 (each component in
+ * it with probability 1/2; only those xs_fill() models and that fit in
+ * size can be chosen), and each chosen component holds its xs_fill()
+ * pattern. Every other byte stays random: KVM_SET_XSAVE and XRSTOR must
+ * both ignore a component whose bit is clear. The header is valid (XCOMP_BV
+ * 0, reserved bytes 0), and so is MXCSR whatever XSTATE_BV says, because
+ * XRSTOR loads it whenever RFBM has SSE or AVX (SDM Vol. 1, 13.8.1).
+ */
+int xs_gen(const struct xs_layout *l, void *buf, size_t size, uint64_t xcr0,
+	   uint64_t seed)
+{
+	uint64_t st = seed, bv = 0;
+	int i;
+
+	if (size < XS_EXT_OFF)
+		return -EINVAL;
+	fill_random(buf, size, &st);
+	for (i = 0; i < XS_NCOMP; i++)
+		if ((xcr0 & XS_BIT(i)) && (xs_rand(&st) & 1) &&
+		    !xs_fill(l, buf, size, i, xs_rand(&st)))
+			bv |= XS_BIT(i);
+	memset((uint8_t *)buf + XS_HDR_OFF, 0, XS_EXT_OFF - XS_HDR_OFF);
+	xs_set_xstate_bv(buf, bv);
+	xs_set_mxcsr(buf, (uint32_t)xs_rand(&st) & XS_MXCSR_MASK_DEFAULT);
+	return 0;
+}
+
 static bool all_zero(const uint8_t *p, size_t n)
 {
 	while (n--)
@@ -309,10 +349,37 @@ bool xs_comp_is_init(const struct xs_layout *l, const void *buf,
 		return false;
 	if (i == XS_X87) {
 		memcpy(&fcw, p, sizeof(fcw));
-		return fcw == 0x037f && all_zero(p + 2, 22) &&
+		return fcw == XS_FCW_INIT && all_zero(p + 2, 22) &&
 		       all_zero(p + 32, 128);
 	}
 	return all_zero(p, l->comp[i].size);
+}
+
+/*
+ * Write the init state of every component of mask whose XSTATE_BV bit is
+ * clear, and set its bit. XSAVE leaves out a component in its init state
+ * (XINUSE, SDM Vol. 1, 13.6), so two XSAVE images of the same state can
+ * differ in bits and bytes; after this they compare equal. MXCSR stays:
+ * XSAVE writes it whatever XINUSE says.
+ */
+void xs_expand_init(const struct xs_layout *l, void *buf, size_t size,
+		    uint64_t mask)
+{
+	uint64_t bv = xs_xstate_bv(buf);
+	uint8_t *p;
+	int i;
+
+	for (i = 0; i < XS_NCOMP; i++) {
+		p = xs_comp(l, buf, size, i);
+		if (!(mask & XS_BIT(i)) || (bv & XS_BIT(i)) || !p)
+			continue;
+		if (i == XS_X87)
+			x87_init(p);
+		else
+			memset(p, 0, l->comp[i].size);
+		bv |= XS_BIT(i);
+	}
+	xs_set_xstate_bv(buf, bv);
 }
 
 #define XS_DIFF_SHOWN 4

@@ -20,6 +20,11 @@
 #define XS_EXT_OFF	576	/* first extended component */
 #define XS_KVM_SIZE	4096	/* struct kvm_xsave */
 #define XS_MXCSR_OFF	24
+/*
+ * The MXCSR bits every SSE CPU accepts (SDM Vol. 1, 11.6.6: the mask an
+ * MXCSR_MASK of 0 stands for; DAZ, bit 6, is left out).
+ */
+#define XS_MXCSR_MASK_DEFAULT	0x0000ffbfu
 #define XS_BIT(i)	(1ULL << (i))
 
 enum xs_component {
@@ -80,6 +85,10 @@ int xs_fill(const struct xs_layout *l, void *buf, size_t size, int i,
 	    uint64_t seed);
 bool xs_comp_is_init(const struct xs_layout *l, const void *buf,
 		     size_t size, int i);
+int xs_gen(const struct xs_layout *l, void *buf, size_t size, uint64_t xcr0,
+	   uint64_t seed);
+void xs_expand_init(const struct xs_layout *l, void *buf, size_t size,
+		    uint64_t mask);
 int xs_diff(const struct xs_layout *l, const void *a, const void *b,
 	    size_t size, uint64_t mask, FILE *out);
 
