@@ -109,11 +109,8 @@ void case_pkru_values(uint32_t *v, int n)
 void case_set_pkru(struct vmm_vcpu *v, bool bit9, uint32_t pkru)
 {
 	struct xs_state s;
-	uint64_t bv;
 
 	case_get(v, &s);
-	bv = xs_xstate_bv(s.b);
-	xs_set_xstate_bv(s.b, bit9 ? bv | XS_BIT(XS_PKRU) : bv & ~XS_BIT(XS_PKRU));
-	SETUP(xs_set_pkru(case_layout(), s.b, sizeof(s.b), pkru));
+	SETUP(xs_put_pkru(case_layout(), s.b, sizeof(s.b), bit9, pkru));
 	case_set(v, &s);
 }

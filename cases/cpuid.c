@@ -32,8 +32,7 @@ CASE(cpuid, no_pku_set_xsave_with_bit_accepted, .needs = NEED_PKU)
 
 	case_pkru_values(v, 1);
 	case_get(vmm_vcpu(vm, 0), &s);
-	xs_set_xstate_bv(s.b, xs_xstate_bv(s.b) | XS_BIT(XS_PKRU));
-	SETUP(xs_set_pkru(case_layout(), s.b, sizeof(s.b), v[0]));
+	SETUP(xs_put_pkru(case_layout(), s.b, sizeof(s.b), true, v[0]));
 	rc = vmm_set_xsave(vmm_vcpu(vm, 0), s.b);
 	if (rc == -EINVAL && !vmm_kernel_before(vmm_host(), 5, 17) &&
 	    vmm_kernel_before(vmm_host(), 6, 6))

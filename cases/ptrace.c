@@ -59,15 +59,12 @@ static void setregset_pkru(bool bit9)
 	uint32_t v[2], want, after;	/* v[0] before, v[1] written */
 	struct vmm_tracee t;
 	struct shown s;
-	uint64_t bv;
 
 	case_pkru_values(v, 2);
 	want = bit9 ? v[1] : XS_PKRU_INIT;
 	SETUP(vmm_tracee_start(&t, v[0]));
 	getregset_pkru(&t);	/* the tracee's whole state, to edit */
-	bv = xs_xstate_bv(t.xstate);
-	xs_set_xstate_bv(t.xstate, bit9 ? bv | XS_BIT(XS_PKRU) : bv & ~XS_BIT(XS_PKRU));
-	SETUP(xs_set_pkru(case_layout(), t.xstate, t.size, v[1]));
+	SETUP(xs_put_pkru(case_layout(), t.xstate, t.size, bit9, v[1]));
 	EXPECT_OK(vmm_tracee_setregset(&t));
 	EXPECT_OK(vmm_tracee_cont(&t, &after));
 	s = getregset_pkru(&t);

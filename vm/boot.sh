@@ -3,14 +3,14 @@
 # Boot the emulated machine once, bounded, and unpack what it sent back.
 # usage: boot.sh VMLINUZ INITRD WORK TIMEOUT_S
 # Leaves WORK/console.log (ttyS0) and, on success, WORK/out/ (the tar stream
-# /init wrote to ttyS1, checked against the size and sha256 it announced).
+# /init wrote to ttyS1 after a line with its size and sha256, both checked).
 # Exit 0 results received, 1 none (the reason on stderr).
 set -u
 kernel=$1 initrd=$2 work=$3 limit=$4
 
 qemu=qemu-system-x86_64
 mkdir -p "$work"
-rm -rf "$work/out" "$work/results.bin"
+rm -rf "$work/out" "$work/results.bin" "$work/results.tar"
 : >"$work/console.log"
 : >"$work/results.bin"
 # TCG gives an AMD CPU with SVM, nested paging and PKU (-cpu max). The
@@ -33,18 +33,18 @@ if [ "$qrc" = 137 ]; then
 	echo "no results: QEMU killed after $limit s" >&2
 	exit 1
 fi
-line=$(grep -a '^xsave-abi-vm: results ' "$work/console.log" | tail -n 1 | tr -d '\r')
-if [ -z "$line" ]; then
+set -- $(head -n 1 "$work/results.bin" | tr -d '\r')
+if [ "${1:-} ${2:-}" != "xsave-abi-vm results" ]; then
 	why=$(grep -a -m 1 -E 'Kernel panic|xsave-abi-vm: error' "$work/console.log" | tr -d '\r')
 	echo "no results: the machine stopped (QEMU exit $qrc) before sending any${why:+: $why}" >&2
 	exit 1
 fi
-set -- $line
 size=$3 sum=$4
-if [ "$(wc -c <"$work/results.bin")" != "$size" ] ||
-	[ "$(sha256sum "$work/results.bin" | cut -d' ' -f1)" != "$sum" ]; then
-	echo "no results: the results stream does not match the announced size $size and sha256" >&2
+tail -c +$(($(head -n 1 "$work/results.bin" | wc -c) + 1)) "$work/results.bin" >"$work/results.tar"
+if [ "$(wc -c <"$work/results.tar")" != "$size" ] ||
+	[ "$(sha256sum "$work/results.tar" | cut -d' ' -f1)" != "$sum" ]; then
+	echo "no results: the results stream does not match its announced size $size and sha256" >&2
 	exit 1
 fi
 mkdir -p "$work/out"
-tar -C "$work/out" -xf "$work/results.bin" || { echo "no results: bad tar stream" >&2; exit 1; }
+tar -C "$work/out" -xf "$work/results.tar" || { echo "no results: bad tar stream" >&2; exit 1; }

@@ -47,11 +47,7 @@ static void edit_frame(int sig, siginfo_t *si, void *ctx)
 	size = sigframe_sw.xstate_size;
 	f->frame_bv = xs_xstate_bv(fx);
 	f->frame_pkru = xs_pkru(l, fx, size);
-	xs_set_pkru(l, fx, size, f->pkru);
-	if (f->bit9)
-		xs_set_xstate_bv(fx, f->frame_bv | XS_BIT(XS_PKRU));
-	else
-		xs_set_xstate_bv(fx, f->frame_bv & ~XS_BIT(XS_PKRU));
+	xs_put_pkru(l, fx, size, f->bit9, f->pkru);
 }
 
 int vmm_sigreturn_edit(struct vmm_sigframe *f)

@@ -196,6 +196,16 @@ int xs_set_pkru(const struct xs_layout *l, void *buf, size_t size,
 	return xs_comp_set(l, buf, size, XS_PKRU, &pkru, sizeof(pkru));
 }
 
+/* PKRU's slot and XSTATE_BV[9] together, as a writer of the buffer means them. */
+int xs_put_pkru(const struct xs_layout *l, void *buf, size_t size, bool bit9,
+		uint32_t pkru)
+{
+	uint64_t bv = xs_xstate_bv(buf);
+
+	xs_set_xstate_bv(buf, bit9 ? bv | XS_BIT(XS_PKRU) : bv & ~XS_BIT(XS_PKRU));
+	return xs_set_pkru(l, buf, size, pkru);
+}
+
 /* splitmix64: small, seedable, and the same on every host. */
 uint64_t xs_rand(uint64_t *state)
 {

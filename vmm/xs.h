@@ -78,6 +78,8 @@ int xs_comp_set(const struct xs_layout *l, void *buf, size_t size, int i,
 uint32_t xs_pkru(const struct xs_layout *l, const void *buf, size_t size);
 int xs_set_pkru(const struct xs_layout *l, void *buf, size_t size,
 		uint32_t pkru);
+int xs_put_pkru(const struct xs_layout *l, void *buf, size_t size, bool bit9,
+		uint32_t pkru);
 
 uint64_t xs_rand(uint64_t *state);
 uint32_t xs_pkru_pattern(uint64_t seed);
