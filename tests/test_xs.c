@@ -60,6 +60,12 @@ static void test_header_and_components(void)
 	T_CHECK(xs_pkru(&amd, buf, XS_KVM_SIZE) == 0, "AMD layout reads 0x980");
 	T_CHECK(!xs_comp_get(&intel, buf, XS_KVM_SIZE, XS_PKRU, &v, 4) &&
 		v == 0x12345678, "component get");
+	T_CHECK(!xs_put_pkru(&amd, buf, XS_KVM_SIZE, false, 0x11) &&
+		xs_xstate_bv(buf) == 0x007 && xs_pkru(&amd, buf, XS_KVM_SIZE) == 0x11,
+		"xs_put_pkru with bit 9 clear: bit cleared, slot written");
+	T_CHECK(!xs_put_pkru(&amd, buf, XS_KVM_SIZE, true, 0x22) &&
+		xs_xstate_bv(buf) == 0x207 && xs_pkru(&amd, buf, XS_KVM_SIZE) == 0x22,
+		"xs_put_pkru with bit 9 set");
 	T_CHECK(xs_comp(&intel, buf, 0xa84, XS_PKRU) == NULL, "bounds checked");
 	T_CHECK(xs_comp(&intel, buf, XS_KVM_SIZE, XS_CET_U) == NULL,
 		"supervisor component has no place");
