@@ -46,18 +46,18 @@ for a in "$@"; do
 	esac
 done
 
-# Guest-side cases skip on hosts whose KVM cannot run guest XSAVE or PKU.
+# Cases skipped on this host, counted by reason; those that need guest
+# XSAVE or PKU, or host PKU, run under --vm.
 note_skipped() {
-	local skipped n reason
-	skipped=$(grep -E '^ok [0-9]+ (xsave|pkru)\.[^ ]+ # SKIP' "$1" | awk '{print $3}')
-	[ -n "$skipped" ] || return 0
-	n=$(echo "$skipped" | wc -l)
-	reason=$(grep -E '^ok [0-9]+ (xsave|pkru)\.[^ ]+ # SKIP' "$1" | head -n 1 |
-		sed 's/.* # SKIP //')
+	local reasons
+	reasons=$(sed -n 's/^ok [0-9]* [^ ]* # SKIP //p' "$1" | sort | uniq -c | sort -rn)
+	[ -n "$reasons" ] || return 0
 	{
-		echo "run.sh: $n guest-side case(s) skipped on this host: $reason"
-		echo "run.sh: skipped: $(echo $skipped)"
-		echo "run.sh: ./run.sh --vm runs them in an emulated machine with SVM and PKU"
+		echo "run.sh: skipped on this host, by reason:"
+		echo "$reasons" | sed 's/^ */run.sh:   /'
+		if echo "$reasons" | grep -q -E 'XSAVE|PKU'; then
+			echo "run.sh: ./run.sh --vm runs them in an emulated machine with SVM and PKU"
+		fi
 	} >&2
 }
 
