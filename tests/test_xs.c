@@ -192,6 +192,10 @@ static void test_gen(void)
 		xs_gen(&l, a, XS_KVM_SIZE, GEN_XCR0, seed);
 	T_CHECK(!xs_comp_is_init(&l, a, XS_KVM_SIZE, XS_YMM),
 		"YMM area random with its bit clear");
+	T_CHECK(!xs_gen_full(&l, a, XS_KVM_SIZE, xcr0, 9) &&
+		xs_xstate_bv(a) == GEN_XCR0 && xs_reserved_clear(a) && !xs_xcomp_bv(a),
+		"xs_gen_full: every fillable component of XCR0 set (XSTATE_BV 0x%llx)",
+		(unsigned long long)xs_xstate_bv(a));
 	free(a);
 	free(b);
 }

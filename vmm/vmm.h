@@ -40,6 +40,12 @@ void vmm_vm_free(struct vmm_vm *vm);
 struct vmm_vcpu *vmm_vcpu(struct vmm_vm *vm, unsigned int i);
 uint64_t vmm_guest_xcr0(const struct vmm_vcpu *v);
 
+/*
+ * Move a one-vCPU VM's whole vCPU state to a new KVM VM over the same guest
+ * memory (vmm/migrate.c). The library asserts (exit 254) if an ioctl fails.
+ */
+int vmm_vm_migrate(struct vmm_vm *vm);
+
 /* The guest payload (guest/guest.h): run to its first stop, then ops. */
 int vmm_start(struct vmm_vcpu *v);
 int vmm_guest_op(struct vmm_vcpu *v, int op, uint64_t arg, uint64_t *ret);

@@ -320,8 +320,8 @@ int xs_fill(const struct xs_layout *l, void *buf, size_t size, int i,
  * 0, reserved bytes 0), and so is MXCSR whatever XSTATE_BV says, because
  * XRSTOR loads it whenever RFBM has SSE or AVX (SDM Vol. 1, 13.8.1).
  */
-int xs_gen(const struct xs_layout *l, void *buf, size_t size, uint64_t xcr0,
-	   uint64_t seed)
+static int gen(const struct xs_layout *l, void *buf, size_t size, uint64_t xcr0,
+	       uint64_t seed, bool every)
 {
 	uint64_t st = seed, bv = 0;
 	int i;
@@ -330,13 +330,27 @@ int xs_gen(const struct xs_layout *l, void *buf, size_t size, uint64_t xcr0,
 		return -EINVAL;
 	fill_random(buf, size, &st);
 	for (i = 0; i < XS_NCOMP; i++)
-		if ((xcr0 & XS_BIT(i)) && (xs_rand(&st) & 1) &&
+		if ((xcr0 & XS_BIT(i)) && ((xs_rand(&st) & 1) || every) &&
 		    !xs_fill(l, buf, size, i, xs_rand(&st)))
 			bv |= XS_BIT(i);
 	memset((uint8_t *)buf + XS_HDR_OFF, 0, XS_EXT_OFF - XS_HDR_OFF);
 	xs_set_xstate_bv(buf, bv);
 	xs_set_mxcsr(buf, (uint32_t)xs_rand(&st) & XS_MXCSR_MASK_DEFAULT);
 	return 0;
+}
+
+int xs_gen(const struct xs_layout *l, void *buf, size_t size, uint64_t xcr0,
+	   uint64_t seed)
+{
+	return gen(l, buf, size, xcr0, seed, false);
+}
+
+/* The same with every component of xcr0 that xs_fill() knows set: a guest
+ * state with nothing in its init state, for migration. */
+int xs_gen_full(const struct xs_layout *l, void *buf, size_t size,
+		uint64_t xcr0, uint64_t seed)
+{
+	return gen(l, buf, size, xcr0, seed, true);
 }
 
 static bool all_zero(const uint8_t *p, size_t n)

@@ -89,6 +89,8 @@ bool xs_comp_is_init(const struct xs_layout *l, const void *buf,
 		     size_t size, int i);
 int xs_gen(const struct xs_layout *l, void *buf, size_t size, uint64_t xcr0,
 	   uint64_t seed);
+int xs_gen_full(const struct xs_layout *l, void *buf, size_t size,
+		uint64_t xcr0, uint64_t seed);
 void xs_expand_init(const struct xs_layout *l, void *buf, size_t size,
 		    uint64_t mask);
 int xs_diff(const struct xs_layout *l, const void *a, const void *b,
