@@ -14,7 +14,7 @@ extern const struct run_case __stop_run_cases[] __attribute__((weak));
 /* Groups in the order a reader wants them; others follow by name. */
 static const char *const group_order[] = {
 	"host", "validation", "xsave", "pkru", "isolation", "cpuid", "oracle",
-	"ptrace", "sigreturn",
+	"migration", "ptrace", "sigreturn",
 };
 
 static const struct run_case **sorted;
