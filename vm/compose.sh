@@ -6,8 +6,10 @@
 # one JSON file {"runs":[...]} and one JUnit file (a testsuite per kernel).
 # usage: compose.sh [--json FILE] [--junit FILE] RUN_DIR...
 # A run folder holds: label, package, machine, wall_ms, console.log, and
-# either error (one line) or out/ as vm/init sent it back.
-# Exit 0 when every kernel's run passed, 1 otherwise.
+# either error (one line) or out/ as vm/init sent it back. A folder whose
+# in/state-only exists was a boot for cross-kernel state loads alone: it
+# adds migration.cross_kernel.* results, not a kernel.
+# Exit 0 when every kernel's run and every cross-kernel move passed, else 1.
 set -u
 json="" junit=""
 while [ $# -gt 0 ]; do
@@ -17,7 +19,10 @@ while [ $# -gt 0 ]; do
 	*) break ;;
 	esac
 done
-runs=("$@")
+runs=() all=("$@")
+for d in "$@"; do
+	[ -f "$d/in/state-only" ] || runs+=("$d")
+done
 
 # Printable ASCII only, then JSON or XML escaping.
 printable() { tr -cd '\11\12\40-\176'; }
@@ -212,14 +217,81 @@ matrix_table() {
 	}'
 }
 
+name_of() { printf '%s' "$(cat "$1/label")" | tr -c 'A-Za-z0-9' '_'; }
+
+# Why the move from run a to run b has no result.
+cross_missing() {
+	local a=$1 b=$2
+	if [ -f "$a/error" ]; then
+		echo "the boot under $(cat "$a/label") never reported"
+	elif [ "$(cat "$a/out/state/save.rc" 2>/dev/null)" != 0 ]; then
+		echo "state save under $(cat "$a/label") failed: $(tail -n 1 "$a/out/state/save.log" 2>/dev/null)"
+	else
+		echo "no boot under $(cat "$b/label") loaded it (see its console)"
+	fi
+}
+
+# Cross-kernel state moves, one line each: NAME RESULT REASON KTAP FROM TO
+# (tab-separated; "-" for no reason or no KTAP, as read collapses empty
+# fields).
+# A state file saved under a's kernel and loaded under b's by
+# "xsave-abi state load": exit 0 every component verified, 1 some differ.
+cross_pairs() {
+	local a b d k rc
+	[ ${#runs[@]} -gt 1 ] || return 0
+	for a in "${runs[@]}"; do
+		for b in "${runs[@]}"; do
+			[ "$a" = "$b" ] && continue
+			k=""
+			for d in "${all[@]}"; do
+				[ "$(cat "$d/label")" = "$(cat "$b/label")" ] &&
+					[ -f "$d/out/state/load-$(name_of "$a").ktap" ] &&
+					k=$d/out/state/load-$(name_of "$a").ktap
+			done
+			printf 'migration.cross_kernel.%s_to_%s\t' "$(name_of "$a")" "$(name_of "$b")"
+			if [ -z "$k" ]; then
+				printf 'error\t%s\t-' "$(cross_missing "$a" "$b")"
+			else
+				rc=$(cat "${k%.ktap}.rc")
+				case "$rc" in
+				0) printf 'pass\t-\t%s' "$k" ;;
+				1) printf 'fail\tdiffers: %s\t%s' "$(sed -n 's/^not ok [0-9]* \([^ ]*\).*/\1/p' "$k" | paste -sd ' ')" "$k" ;;
+				*) printf 'error\tstate load exited %s: %s\t%s' "$rc" "$(grep -m 1 -v '^#' "$k" | printable)" "$k" ;;
+				esac
+			fi
+			printf '\t%s\t%s\n' "$(cat "$a/label")" "$(cat "$b/label")"
+		done
+	done
+}
+
+ktap_cross() {
+	local idx=$1 name res reason k from to
+	while IFS=$'\t' read -r name res reason k from to; do
+		echo "  KTAP version 1"
+		echo "  # Subtest: $name"
+		echo "  # state saved under $from, loaded under $to"
+		if [ "$k" != - ]; then
+			sed '1{/^TAP version/d}' "$k" | printable | indent '  '
+		else
+			echo "  1..0"
+		fi
+		[ "$reason" = - ] || echo "  # not ok: $reason"
+		if [ "$res" = pass ]; then echo "ok $idx $name"; else echo "not ok $idx $name"; fi
+		idx=$((idx + 1))
+	done < <(cross_pairs)
+}
+
 # Top-level totals over every kernel, harness cases and upstream tests.
 totals() {
 	local r
+	{
 	for r in "${runs[@]}"; do
 		[ -f "$r/error" ] && { echo error; continue; }
 		case_results "$r" | cut -f2
 		upstream_results "$r" | cut -f2
-	done | awk '{ n[$1]++ }
+	done
+	cross_pairs | cut -f2
+	} | awk '{ n[$1]++ }
 	END {
 		printf "# Totals: pass:%d fail:%d xfail:%d xpass:%d skip:%d error:%d\n",
 			n["pass"], n["fail"], n["xfail"], n["xpass"], n["skip"], n["error"]
@@ -227,14 +299,16 @@ totals() {
 }
 
 write_ktap() {
-	local i=0 r
+	local i=0 r npairs
+	npairs=$(cross_pairs | wc -l)
 	echo "KTAP version 1"
-	echo "# xsave-abi in an emulated machine: ${#runs[@]} kernel(s)"
-	echo "1..${#runs[@]}"
+	echo "# xsave-abi in an emulated machine: ${#runs[@]} kernel(s), $npairs cross-kernel state move(s)"
+	echo "1..$((${#runs[@]} + npairs))"
 	for r in "${runs[@]}"; do
 		i=$((i + 1))
 		ktap_kernel "$r" "$i"
 	done
+	ktap_cross $((i + 1))
 	if [ "${#runs[@]}" -gt 1 ]; then
 		comparison
 		matrix_table
@@ -284,6 +358,18 @@ json_run() {
 	sed '1s/^{//' "$r/out/results.json"
 }
 
+json_cross() {
+	local sep="" name res reason k from to
+	printf '"cross_kernel":['
+	while IFS=$'\t' read -r name res reason k from to; do
+		printf '%s\n{"name":%s,"from":%s,"to":%s,"result":"%s","reason":%s}' "$sep" \
+			"$(json_str "$name")" "$(json_str "$from")" "$(json_str "$to")" \
+			"$res" "$(json_str "${reason#-}")"
+		sep=,
+	done < <(cross_pairs)
+	printf ']'
+}
+
 write_json() {
 	local sep="" r
 	printf '{"tool":"xsave-abi","runs":['
@@ -292,7 +378,9 @@ write_json() {
 		json_run "$r"
 		sep=,
 	done
-	printf ']}\n'
+	printf '],\n'
+	json_cross
+	printf '}\n'
 }
 
 junit_upstream() {
@@ -327,10 +415,28 @@ junit_suite() {
 	printf '  </testsuite>\n'
 }
 
+junit_cross() {
+	local name res reason k from to body
+	body=$(while IFS=$'\t' read -r name res reason k from to; do
+		printf '    <testcase classname="migration.cross_kernel" name="%s">\n' "$(xml_str "$name")"
+		case "$res" in
+		fail) printf '      <failure message="%s"/>\n' "$(xml_str "$reason")" ;;
+		error) printf '      <error message="%s"/>\n' "$(xml_str "$reason")" ;;
+		esac
+		printf '    </testcase>\n'
+	done < <(cross_pairs))
+	[ -n "$body" ] || return 0
+	printf '  <testsuite name="cross_kernel" tests="%d" failures="%d" errors="%d" skipped="0">\n' \
+		"$(grep -c '^ *<testcase ' <<<"$body")" "$(grep -c '^ *<failure' <<<"$body")" \
+		"$(grep -c '^ *<error' <<<"$body")"
+	printf '%s\n  </testsuite>\n' "$body"
+}
+
 write_junit() {
 	local r
 	printf '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="xsave-abi --vm">\n'
 	for r in "${runs[@]}"; do junit_suite "$r"; done
+	junit_cross
 	printf '</testsuites>\n'
 }
 
@@ -339,4 +445,5 @@ write_ktap
 [ -n "$json" ] && write_json >"$json"
 [ -n "$junit" ] && write_junit >"$junit"
 for r in "${runs[@]}"; do run_verdict "$r" >/dev/null || exit 1; done
+cross_pairs | cut -f2 | grep -qv '^pass$' && exit 1
 exit 0

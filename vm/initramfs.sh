@@ -2,19 +2,22 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Build the emulated machine's initramfs (uncompressed newc cpio: the kernel
 # unpacks it faster than a compressed one under emulation).
-# usage: initramfs.sh OUT KERNEL_DIR BUSYBOX HARNESS UPSTREAM_DIR|- ARGS_FILE
+# usage: initramfs.sh OUT KERNEL_DIR BUSYBOX HARNESS UPSTREAM_DIR|- ARGS_FILE [IN_DIR]
 #   KERNEL_DIR   holds mod/ with mod/order (from fetch.sh)
 #   UPSTREAM_DIR holds the static selftests and their list (mk/upstream.mk)
 #   ARGS_FILE    the harness's arguments, one per line
+#   IN_DIR       copied to /in: state files to load (SOURCE.state), and the
+#                flags "save" (save one) and "state-only" (nothing else)
 # Module options come from vm/modules.conf, never from the kernel command line
 # (busybox insmod does not read it).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-out=$1 kdir=$2 busybox=$3 harness=$4 upstream=$5 args=$6
+out=$1 kdir=$2 busybox=$3 harness=$4 upstream=$5 args=$6 in=${7:-}
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
-mkdir -p "$stage"/{bin,dev,proc,sys,tmp,mod,upstream}
+mkdir -p "$stage"/{bin,dev,proc,sys,tmp,mod,upstream,in}
+[ -z "$in" ] || cp -r "$in"/. "$stage/in/"
 cp "$busybox" "$stage/bin/busybox"
 cp "$here/init" "$stage/init"
 cp "$harness" "$stage/xsave-abi"

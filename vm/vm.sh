@@ -110,20 +110,62 @@ run_kernel() {
 		echo "${UPSTREAM_TIMEOUT:-60}" >"$run/upstream_timeout"
 	fi
 	"$here/initramfs.sh" "$run/initrd.cpio" "$kdir" "$busybox" "$harness" "$up" \
-		"$run/args" || die "building the initramfs for $label failed"
-	echo "vm: $label: booting $(cat "$run/package") (limit ${limit} s)" >&2
+		"$run/args" "$run/in" || die "building the initramfs for $label failed"
+	echo "vm: $label: booting $(cat "$run/package")$(what_for "$run") (limit ${limit} s)" >&2
 	t0=$(date +%s%N)
 	"$here/boot.sh" "$kdir/vmlinuz" "$run/initrd.cpio" "$run" "$limit" 2>"$run/error"
 	t1=$(date +%s%N)
 	[ -s "$run/error" ] || rm -f "$run/error"
 	if [ -f "$run/out/error" ]; then
 		cp "$run/out/error" "$run/error"
-	elif [ -d "$run/out" ] && [ ! -s "$run/out/results.json" ]; then
+	elif [ -d "$run/out" ] && [ ! -f "$run/in/state-only" ] &&
+		[ ! -s "$run/out/results.json" ]; then
 		echo "the harness wrote no results (exit code $(cat "$run/out/rc")):" \
 			"$(head -n 2 "$run/out/stderr" | paste -sd ' ')" >"$run/error"
 	fi
 	echo $(((t1 - t0) / 1000000)) >"$run/wall_ms"
 	echo "vm: $label: done in $(cat "$run/wall_ms") ms" >&2
+}
+
+what_for() {
+	local f n=""
+	for f in "$1"/in/*.state; do
+		[ -f "$f" ] && n="$n $(basename "$f" .state)"
+	done
+	[ -f "$1/in/state-only" ] && echo " to load the state files of:$n" && return
+	[ -n "$n" ] && echo ", loading the state files of:$n"
+}
+
+# A name for files: the label with anything but letters and digits as _.
+state_name() {
+	printf '%s' "$(cat "$1/label")" | tr -c 'A-Za-z0-9' '_'
+}
+
+# /in for run folder $1: the state files saved by the run folders after it.
+state_inputs() {
+	local run=$1 d
+	shift
+	mkdir -p "$run/in"
+	for d in "$@"; do
+		[ -f "$d/out/state/saved.state" ] &&
+			cp "$d/out/state/saved.state" "$run/in/$(state_name "$d").state"
+	done
+}
+
+# Cross-kernel migration with several kernels: each boot loads what the
+# earlier ones saved and saves its own; then every kernel but the last boots
+# once more, for state only, to load what the later ones saved.
+cross_kernel() {
+	local n=${#kernels[@]} i run
+	for ((i = 1; i < n; i++)); do
+		run=$work/state$i
+		mkdir -p "$run"
+		: >"$run/args"
+		state_inputs "$run" "${dirs[@]:i}"
+		touch "$run/in/state-only"
+		run_kernel "${kernels[i - 1]}" "$run"
+		dirs+=("$run")
+	done
 }
 
 build
@@ -140,7 +182,10 @@ for k in "${kernels[@]}"; do
 	mkdir -p "$run"
 	: >"$run/args"
 	[ ${#hargs[@]} -eq 0 ] || printf '%s\n' "${hargs[@]}" >"$run/args"
+	state_inputs "$run" "${dirs[@]}"
+	[ ${#kernels[@]} -lt 2 ] || touch "$run/in/save"
 	run_kernel "$k" "$run"
 	dirs+=("$run")
 done
+[ ${#kernels[@]} -lt 2 ] || cross_kernel
 exec "$here/compose.sh" ${json:+--json "$json"} ${junit:+--junit "$junit"} "${dirs[@]}"
