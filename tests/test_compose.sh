@@ -8,17 +8,8 @@
 set -u
 tmp=$1
 compose=$(dirname "$0")/../vm/compose.sh
-passed=0
-failed=0
-
-check() {
-	if eval "$2"; then
-		passed=$((passed + 1))
-	else
-		echo "FAIL test_compose: $1"
-		failed=$((failed + 1))
-	fi
-}
+t_name=test_compose
+. "$(dirname "$0")/check.sh"
 has() { grep -qxF -- "$1" "$2"; }
 
 # run LABEL DIR RC: a run folder whose harness output is test_report's.
@@ -149,4 +140,4 @@ rc=$?
 check "exit 0 when every kernel passed (got $rc)" '[ $rc = 0 ] && has "ok 1 6.12" $f/ok.ktap'
 check "no comparison for one kernel" '! grep -q comparison $f/ok.ktap'
 
-echo "test_compose: $passed passed, $failed failed"
+t_done
