@@ -34,7 +34,8 @@ XS_SRCS := vmm/xs.c
 
 objs = $(patsubst %.c,$(O)/obj/%.o,$(1))
 RUNNER_OBJS := $(call objs,$(RUNNER_SRCS))
-HARNESS_OBJS := $(RUNNER_OBJS) $(call objs,lib/main.c lib/host_report.c $(VMM_SRCS) \
+HARNESS_OBJS := $(RUNNER_OBJS) $(call objs,lib/main.c lib/host_report.c lib/json.c \
+	$(wildcard lib/cmd_*.c) $(VMM_SRCS) \
 	$(GUEST_SRCS) $(CASE_SRCS))
 LIBKVM := $(O)/libkvm/libkvm.a
 KSTAMP := $(O)/.ksrc/$(subst /,_,$(abspath $(KSRC)))
@@ -96,6 +97,8 @@ $(call objs,$(VMM_SRCS) $(GUEST_SRCS)): $(KSTAMP)
 $(O)/tests/test_runner: $(O)/obj/tests/test_runner.o $(O)/obj/tests/fixture_cases.o $(RUNNER_OBJS)
 $(O)/tests/test_report: $(O)/obj/tests/test_report.o $(RUNNER_OBJS)
 $(O)/tests/test_xs: $(O)/obj/tests/test_xs.o $(call objs,$(XS_SRCS))
+$(O)/tests/test_compat: $(O)/obj/tests/test_compat.o \
+	$(call objs,lib/json.c lib/cmd_compat.c $(XS_SRCS))
 $(O)/tests/%:
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/cmd.h"
 #include "lib/host_report.h"
 #include "lib/run.h"
 #include "vmm/vmm.h"
@@ -24,6 +25,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: xsave-abi [options]\n"
+"       xsave-abi host [--json FILE]       this host's report alone\n"
+"       xsave-abi compat SRC.json DST.json  migration hazards from SRC to DST\n"
 "Checks that KVM saves and restores guest XSAVE state, PKRU above all, as\n"
 "a VMM assumes. Prints KTAP on stdout.\n"
 "\n"
@@ -162,6 +165,15 @@ static bool parse_u64(const char *s, uint64_t *v)
 	return !errno && *s && !*end;
 }
 
+/* xsave-abi NAME ARGS...: NAME's function gets argv from NAME on. */
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} subcommands[] = {
+	{ "host", run_cmd_host },
+	{ "compat", run_cmd_compat },
+};
+
 enum { OPT_LIST = 256, OPT_JSON, OPT_JUNIT, OPT_SEED, OPT_TIMEOUT, OPT_VERSION };
 
 static const struct option longopts[] = {
@@ -256,10 +268,14 @@ int main(int argc, char **argv)
 	const struct vmm_host *h;
 	const char *lib_why;
 	FILE *json, *junit;
+	unsigned int i;
 	int rc;
 
 	/* The library loads the guest from this file; PATH or a symlink won't do. */
 	program_invocation_name = "/proc/self/exe";
+	for (i = 0; argc > 1 && i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		if (!strcmp(argv[1], subcommands[i].name))
+			return subcommands[i].run(argc - 1, argv + 1);
 	if (parse(argc, argv, &c))
 		return EXIT_USAGE;
 	c.o.unmet = unmet;

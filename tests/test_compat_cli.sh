@@ -1,0 +1,85 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# xsave-abi host and compat as a user runs them: this host's report against
+# itself, a run's output, hazards end to end, and exit status 2 for bad
+# input. The rules themselves are test_compat's. Needs build/xsave-abi
+# (make; XSAVE_ABI names another); without it the checks are skipped.
+set -u
+tmp=$1
+bin=${XSAVE_ABI:-$(dirname "$0")/../build/xsave-abi}
+t_name=test_compat_cli
+. "$(dirname "$0")/check.sh"
+
+# edit OUT EXPR: this host's report with a Python statement applied to h.
+edit() {
+	python3 - "$tmp/host.json" "$1" "$2" <<'PY'
+import json, sys
+h = json.load(open(sys.argv[1]))
+exec(sys.argv[3])
+json.dump(h, open(sys.argv[2], 'w'))
+PY
+}
+
+if [ ! -x "$bin" ]; then
+	echo "test_compat_cli: skipped, no $bin (make builds it)"
+	t_done
+	exit 0
+fi
+d=$tmp/compat
+mkdir -p "$d"
+
+"$bin" host --json "$tmp/host.json"
+rc=$?
+check "host --json exits 0, /dev/kvm or not (got $rc)" '[ $rc = 0 ]'
+check "the report is JSON with what compat reads" "python3 - '$tmp/host.json' <<'PY'
+import json, sys
+h = json.load(open(sys.argv[1]))
+assert h['tool'] == 'xsave-abi' and h['kvm'] in ('usable', 'not present', 'not accessible')
+for k in ('kernel', 'cpu_vendor', 'kvm_supported_xcr0', 'xsave2_size', 'host_pku',
+          'host_ospke', 'guest_pku', 'xstate_layout'):
+    assert k in h, k
+PY"
+check "host alone prints the report lines" '"$bin" host | grep -q "^# kernel: "'
+
+# A host against itself: only its own kernel or a missing KVM are hazards.
+"$bin" compat "$tmp/host.json" "$tmp/host.json" >"$d/self" 2>&1
+rc=$?
+check "compat of a host with itself: 0, or 1 for kernel or kvm only (got $rc)" \
+	'[ $rc = 0 -a "$(sed -n 2p $d/self)" = "" ] ||
+	 { [ $rc = 1 ] && ! grep "^hazard:" $d/self | grep -vq "^hazard: \(kernel\|kvm\):"; }'
+check "the first line names both files" \
+	'head -n 1 $d/self | grep -qF "compat: $tmp/host.json -> $tmp/host.json: "'
+edit "$d/run.json" "h = {'tool': 'xsave-abi', 'host': h, 'results': []}"
+"$bin" compat "$d/run.json" "$tmp/host.json" >/dev/null
+rc2=$?
+check "a run's --json output reads as its host (got $rc2)" '[ $rc2 = $rc ]'
+
+edit "$d/vendor.json" "h['cpu_vendor'] = 'OtherVendor'"
+"$bin" compat "$tmp/host.json" "$d/vendor.json" >"$d/out"
+rc=$?
+check "a hazard exits 1 (got $rc)" \
+	'[ $rc = 1 ] && grep -q "^hazard: vendor (informational): " $d/out'
+
+# bad_input WHAT STDERR ARGS...: exit 2 with the reason on stderr.
+bad_input() {
+	local what=$1 want=$2
+
+	shift 2
+	"$bin" "$@" >"$d/out" 2>"$d/err"
+	rc=$?
+	check "$what: exit 2 (got $rc), reason on stderr" \
+		'[ $rc = 2 ] && grep -qF "$want" $d/err && [ ! -s $d/out ]'
+}
+printf '{"kernel":' >"$d/trunc.json"
+edit "$d/nopku.json" "del h['guest_pku']"
+bad_input "missing file" "$d/none.json: No such file" \
+	compat "$d/none.json" "$tmp/host.json"
+bad_input "not JSON" "trunc.json: not JSON: byte 10: unexpected end of input" \
+	compat "$tmp/host.json" "$d/trunc.json"
+bad_input "missing field" "nopku.json: not a host report: guest_pku: missing" \
+	compat "$d/nopku.json" "$tmp/host.json"
+bad_input "one file" "usage: xsave-abi compat" compat "$tmp/host.json"
+bad_input "unwritable --json" "$d/none/x.json: No such file" \
+	host --json "$d/none/x.json"
+
+t_done
