@@ -30,7 +30,7 @@ RUNNER_SRCS := $(wildcard lib/run_*.c lib/report_*.c)
 VMM_SRCS := $(wildcard vmm/*.c)
 GUEST_SRCS := $(wildcard guest/*.c)
 CASE_SRCS := $(wildcard cases/*.c)
-XS_SRCS := vmm/xs.c
+XS_SRCS := vmm/xs.c vmm/xs_file.c
 
 objs = $(patsubst %.c,$(O)/obj/%.o,$(1))
 RUNNER_OBJS := $(call objs,$(RUNNER_SRCS))
@@ -96,6 +96,7 @@ $(call objs,$(VMM_SRCS) $(GUEST_SRCS)): $(KSTAMP)
 $(O)/tests/test_runner: $(O)/obj/tests/test_runner.o $(O)/obj/tests/fixture_cases.o $(RUNNER_OBJS)
 $(O)/tests/test_report: $(O)/obj/tests/test_report.o $(RUNNER_OBJS)
 $(O)/tests/test_xs: $(O)/obj/tests/test_xs.o $(call objs,$(XS_SRCS))
+$(O)/tests/test_xs_file: $(O)/obj/tests/test_xs_file.o $(call objs,$(XS_SRCS))
 $(O)/tests/%:
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
