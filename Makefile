@@ -30,7 +30,7 @@ RUNNER_SRCS := $(wildcard lib/run_*.c lib/report_*.c)
 VMM_SRCS := $(wildcard vmm/*.c)
 GUEST_SRCS := $(wildcard guest/*.c)
 CASE_SRCS := $(wildcard cases/*.c)
-XS_SRCS := vmm/xs.c
+XS_SRCS := vmm/xs.c vmm/xs_file.c
 
 objs = $(patsubst %.c,$(O)/obj/%.o,$(1))
 RUNNER_OBJS := $(call objs,$(RUNNER_SRCS))
@@ -99,6 +99,7 @@ $(O)/tests/test_report: $(O)/obj/tests/test_report.o $(RUNNER_OBJS)
 $(O)/tests/test_xs: $(O)/obj/tests/test_xs.o $(call objs,$(XS_SRCS))
 $(O)/tests/test_compat: $(O)/obj/tests/test_compat.o \
 	$(call objs,lib/json.c lib/cmd_compat.c $(XS_SRCS))
+$(O)/tests/test_xs_file: $(O)/obj/tests/test_xs_file.o $(call objs,$(XS_SRCS))
 $(O)/tests/%:
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -106,6 +107,27 @@ $(O)/tests/%:
 check-tests: $(TESTS)
 	$(Q)scripts/deps.sh python3
 	@tests/run-tests.sh $(TESTS) $(TEST_SCRIPTS)
+
+# The state-file parser under libFuzzer, ASan and UBSan, for FUZZ_SECONDS;
+# the corpus starts from test_xs_file's valid samples and grows run by run.
+.PHONY: fuzz check-fuzz
+FUZZ_SECONDS ?= 20
+FUZZ_SRCS := tests/fuzz_xs_file.c vmm/xs.c vmm/xs_file.c
+$(O)/fuzz/fuzz_xs_file: $(FUZZ_SRCS) tests/xs_samples.h vmm/xs.h vmm/xs_file.h
+	$(Q)scripts/deps.sh clang-14 libclang-rt-14-dev
+	@mkdir -p $(@D)
+	$(Q)clang-14 -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -Wall -Wextra -Wno-unused-parameter \
+		-D_GNU_SOURCE -I. -o $@ $(FUZZ_SRCS)
+	@echo "  FUZZ    $@"
+
+fuzz: $(O)/fuzz/fuzz_xs_file $(O)/tests/test_xs_file
+	@mkdir -p $(O)/fuzz/corpus
+	$(Q)$(O)/tests/test_xs_file $(O)/fuzz/corpus
+	$(Q)$(O)/fuzz/fuzz_xs_file -max_total_time=$(FUZZ_SECONDS) -timeout=5 \
+		-print_final_stats=1 -artifact_prefix=$(O)/fuzz/ $(O)/fuzz/corpus
+
+check-fuzz: fuzz
 
 # The code must keep building against the newer library (vmm/compat.h).
 check-612:
