@@ -104,8 +104,9 @@ $(O)/tests/%:
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-check-tests: $(TESTS)
-	$(Q)scripts/deps.sh python3
+# The shell tests drive the harness binary itself.
+check-tests: $(TESTS) $(O)/xsave-abi
+	$(Q)scripts/deps.sh python3 strace
 	@tests/run-tests.sh $(TESTS) $(TEST_SCRIPTS)
 
 # The state-file parser under libFuzzer, ASan and UBSan, for FUZZ_SECONDS;

@@ -17,6 +17,7 @@
 
 int run_cmd_host(int argc, char **argv);
 int run_cmd_compat(int argc, char **argv);
+int run_cmd_state(int argc, char **argv);
 
 /* What compat compares of a host report; strings point into its JSON tree. */
 struct compat_host {

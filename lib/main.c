@@ -27,6 +27,8 @@ static void usage(FILE *f)
 "usage: xsave-abi [options]\n"
 "       xsave-abi host [--json FILE]       this host's report alone\n"
 "       xsave-abi compat SRC.json DST.json  migration hazards from SRC to DST\n"
+"       xsave-abi state save FILE [--seed N]  a vCPU's XSAVE state to a file\n"
+"       xsave-abi state load FILE  restore it here, checked by component\n"
 "Checks that KVM saves and restores guest XSAVE state, PKRU above all, as\n"
 "a VMM assumes. Prints KTAP on stdout.\n"
 "\n"
@@ -172,6 +174,7 @@ static const struct {
 } subcommands[] = {
 	{ "host", run_cmd_host },
 	{ "compat", run_cmd_compat },
+	{ "state", run_cmd_state },
 };
 
 enum { OPT_LIST = 256, OPT_JSON, OPT_JUNIT, OPT_SEED, OPT_TIMEOUT, OPT_VERSION };

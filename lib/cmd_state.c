@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xsave-abi state save FILE [--seed N]
+ * xsave-abi state load FILE
+ *
+ * One vCPU's XSAVE state across processes, hosts and kernels. save fills a
+ * new vCPU with a seeded pattern (by the guest's own XRSTOR where guests
+ * may use XSAVE) and writes what KVM_GET_XSAVE returns to a state file
+ * (vmm/xs_file.h). load checks the file and converts it to this host's
+ * layout before anything is created, restores it into a new vCPU with
+ * KVM_SET_XSAVE, and checks component by component, in KTAP, what
+ * KVM_GET_XSAVE and the guest's own XSAVE then show.
+ * Exit: 0 done and every component as saved, 1 a component differs or the
+ * harness failed, 2 bad usage or a file that cannot be loaded here.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/cmd.h"
+#include "vmm/state.h"
+#include "vmm/vmm.h"
+
+#define STATE_FILE_MAX (1 << 20)
+
+static struct xs_file file;
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: xsave-abi state save FILE [--seed N]\n"
+			"       xsave-abi state load FILE\n");
+	return 2;
+}
+
+/* Nothing is created without a usable /dev/kvm: say why instead. */
+static int need_kvm(void)
+{
+	const struct vmm_host *h = vmm_host();
+
+	if (h->kvm == VMM_KVM_OK && !vmm_lib_unsupported(h))
+		return 0;
+	fprintf(stderr, "xsave-abi state: %s\n", h->kvm == VMM_KVM_ABSENT ?
+		"/dev/kvm not present" : h->kvm == VMM_KVM_NO_ACCESS ?
+		"/dev/kvm not accessible (run xsave-abi for the fix)" :
+		vmm_lib_unsupported(h));
+	return 2;
+}
+
+/* Written beside FILE, then renamed: a failed save leaves no file. */
+static int write_atomic(const char *path, const void *data, size_t len)
+{
+	char tmp[4096];
+	FILE *f;
+	int ok;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp-%d", path, (int)getpid());
+	f = fopen(tmp, "wx");
+	if (!f)
+		return -errno;
+	ok = fwrite(data, 1, len, f) == len;
+	ok = !fclose(f) && ok;
+	if (!ok || rename(tmp, path)) {
+		unlink(tmp);
+		return -EIO;
+	}
+	return 0;
+}
+
+static int state_save(const char *path, uint64_t seed)
+{
+	char why[256];
+	bool by_guest;
+	void *data;
+	size_t len;
+	int rc;
+
+	if (need_kvm())
+		return 2;
+	if (vmm_state_capture(&file, seed, &by_guest)) {
+		fprintf(stderr, "xsave-abi state save: %s\n", vmm_strerror());
+		return 1;
+	}
+	if (xs_file_write(&file, &data, &len, why, sizeof(why))) {
+		fprintf(stderr, "xsave-abi state save: %s\n", why);
+		return 1;
+	}
+	rc = write_atomic(path, data, len);
+	free(data);
+	if (rc) {
+		fprintf(stderr, "xsave-abi state save: %s: %s\n", path, strerror(-rc));
+		return 1;
+	}
+	printf("saved %s: %zu bytes, XCR0 0x%llx, XSTATE_BV 0x%llx, pattern of seed "
+	       "%llu put in by %s\n", path, len, (unsigned long long)file.xcr0,
+	       (unsigned long long)xs_xstate_bv(file.blob),
+	       (unsigned long long)seed,
+	       by_guest ? "the guest's XRSTOR" : "KVM_SET_XSAVE (guests cannot use XSAVE here)");
+	return 0;
+}
+
+/* The whole file, bounded: a state file is far smaller than the bound. */
+static void *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf;
+
+	if (!f)
+		return NULL;
+	buf = malloc(STATE_FILE_MAX + 1);
+	*len = buf ? fread(buf, 1, STATE_FILE_MAX + 1, f) : 0;
+	fclose(f);
+	if (buf && *len > STATE_FILE_MAX) {
+		free(buf);
+		errno = EFBIG;
+		return NULL;
+	}
+	return buf;
+}
+
+/* "AVX (YMM_Hi128)" -> "avx_ymm_hi128": a KTAP test name. */
+static void slug(int i, char *out, size_t size)
+{
+	const char *s = xs_name(i);
+	size_t n = 0;
+
+	for (; *s && n + 1 < size; s++) {
+		if (isalnum((unsigned char)*s))
+			out[n++] = tolower((unsigned char)*s);
+		else if (n && out[n - 1] != '_')
+			out[n++] = '_';
+	}
+	while (n && out[n - 1] == '_')
+		n--;
+	out[n] = '\0';
+}
+
+/* Differences in component i between want and got, as text ("" if none). */
+static int differs(const void *want, const void *got, int i, char *text, size_t size)
+{
+	FILE *f = fmemopen(text, size, "w");
+	int n;
+
+	if (!f)
+		return -1;
+	n = xs_diff(&vmm_host()->layout, want, got, XS_KVM_SIZE, XS_BIT(i), f);
+	fclose(f);
+	text[size - 1] = '\0';
+	return n;
+}
+
+static void print_origin(const struct xs_file *f)
+{
+	const struct vmm_host *h = vmm_host();
+
+	printf("# state file: saved under kernel %s, %s family 0x%x model 0x%x, "
+	       "KVM XCR0 0x%llx, vCPU XCR0 0x%llx, XSAVE2 %u, seed %llu\n",
+	       f->release, f->vendor, f->family, f->model,
+	       (unsigned long long)f->kvm_xcr0, (unsigned long long)f->xcr0,
+	       f->xsave2_size, (unsigned long long)f->seed);
+	printf("# loaded under kernel %s, %s family 0x%x model 0x%x, KVM XCR0 0x%llx\n",
+	       h->release, h->vendor, h->family, h->model,
+	       (unsigned long long)h->kvm_xcr0);
+}
+
+/* One KTAP line per component of the file's XCR0; the number that differ. */
+static int check_components(const uint8_t *want, struct vmm_state_view *v,
+			    uint64_t xcr0)
+{
+	const struct xs_layout *l = &vmm_host()->layout;
+	char name[64], host[512], guest[512];
+	int i, n = 0, bad = 0, dh, dg;
+
+	printf("1..%d\n", __builtin_popcountll(xcr0));
+	xs_expand_init(l, v->host, XS_KVM_SIZE, xcr0);
+	xs_expand_init(l, v->guest, XS_KVM_SIZE, xcr0);
+	for (i = 0; i < XS_NCOMP; i++) {
+		if (!(xcr0 & XS_BIT(i)))
+			continue;
+		slug(i, name, sizeof(name));
+		dh = differs(want, v->host, i, host, sizeof(host));
+		dg = v->by_guest ? differs(want, v->guest, i, guest, sizeof(guest)) : 0;
+		if (dh)
+			printf("# %s: KVM_GET_XSAVE: %s\n", name, host);
+		if (dg)
+			printf("# %s: guest XSAVE: %s\n", name, guest);
+		printf("%s %d %s\n", dh || dg ? "not ok" : "ok", ++n, name);
+		bad += dh || dg;
+	}
+	return bad;
+}
+
+static int state_load(const char *path)
+{
+	static uint8_t want[XS_KVM_SIZE] __attribute__((aligned(64)));
+	static struct vmm_state_view view;
+	const struct vmm_host *h = vmm_host();
+	uint64_t local = h->kvm_xcr0 & h->kvm_layout.xfeatures;
+	char why[512];
+	size_t len = 0;
+	void *data;
+	int bad;
+
+	data = read_file(path, &len);
+	if (!data) {
+		fprintf(stderr, "xsave-abi state load: %s: %s\n", path, strerror(errno));
+		return 2;
+	}
+	if (xs_file_parse(data, len, &file, why, sizeof(why)) ||
+	    xs_file_convert(&file, &h->layout, local, want, sizeof(want), why,
+			    sizeof(why))) {
+		free(data);
+		fprintf(stderr, "xsave-abi state load: %s: %s\n", path, why);
+		return 2;
+	}
+	free(data);
+	if (file.xcr0 & ~(local | XS_BIT(XS_X87))) {
+		fprintf(stderr, "xsave-abi state load: %s: the saved vCPU's XCR0 0x%llx has "
+			"components this host's KVM lacks (0x%llx)\n", path,
+			(unsigned long long)file.xcr0,
+			(unsigned long long)(file.xcr0 & ~local));
+		return 2;
+	}
+	if (need_kvm())
+		return 2;
+	printf("TAP version 13\n");
+	print_origin(&file);
+	if (vmm_state_restore(want, file.xcr0, &view)) {
+		printf("Bail out! restoring the state: %s\n", vmm_strerror());
+		return 1;
+	}
+	if (!view.by_guest)
+		printf("# guest-side check skipped: guests cannot use XSAVE here "
+		       "(KVM_GET_SUPPORTED_CPUID 1:ECX[26] clear)\n");
+	xs_expand_init(&h->layout, want, sizeof(want), file.xcr0);
+	bad = check_components(want, &view, file.xcr0);
+	printf("# %d component(s) differ\n", bad);
+	return bad ? 1 : 0;
+}
+
+int run_cmd_state(int argc, char **argv)
+{
+	uint64_t seed = 1;
+	char *end;
+
+	if (argc == 3 && !strcmp(argv[1], "load"))
+		return state_load(argv[2]);
+	if (argc == 5 && !strcmp(argv[1], "save") && !strcmp(argv[3], "--seed")) {
+		errno = 0;
+		seed = strtoull(argv[4], &end, 0);
+		if (errno || !*argv[4] || *end)
+			return usage();
+	} else if (argc != 3 || strcmp(argv[1], "save")) {
+		return usage();
+	}
+	return state_save(argv[2], seed);
+}
