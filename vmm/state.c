@@ -50,15 +50,20 @@ static int fill(struct vmm_vcpu *v, uint64_t seed, uint64_t *xcr0, bool *by_gues
 	return rc > 0 ? vmm_failf(EFAULT, "guest XRSTOR of the pattern: vector %d", rc) : rc;
 }
 
+static struct vmm_vcpu *one_vcpu(struct vmm_vm **vm)
+{
+	*vm = vmm_vm_create(1);
+	return *vm ? vmm_vcpu(*vm, 0) : NULL;
+}
+
 int vmm_state_capture(struct xs_file *f, uint64_t seed, bool *by_guest)
 {
-	struct vmm_vm *vm = vmm_vm_create(1);
-	struct vmm_vcpu *v;
+	struct vmm_vm *vm;
+	struct vmm_vcpu *v = one_vcpu(&vm);
 	int rc;
 
-	if (!vm)
+	if (!v)
 		return -EIO;
-	v = vmm_vcpu(vm, 0);
 	memset(f, 0, sizeof(*f));
 	describe_host(f);
 	f->seed = seed;
@@ -81,13 +86,12 @@ int vmm_state_capture(struct xs_file *f, uint64_t seed, bool *by_guest)
  */
 int vmm_state_restore(const void *buf, uint64_t xcr0, struct vmm_state_view *out)
 {
-	struct vmm_vm *vm = vmm_vm_create(1);
-	struct vmm_vcpu *v;
+	struct vmm_vm *vm;
+	struct vmm_vcpu *v = one_vcpu(&vm);
 	int rc;
 
-	if (!vm)
+	if (!v)
 		return -EIO;
-	v = vmm_vcpu(vm, 0);
 	memset(out, 0, sizeof(*out));
 	out->by_guest = vmm_host()->guest_xsave;
 	rc = vmm_set_xcr0(v, xcr0);
