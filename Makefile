@@ -4,8 +4,9 @@
 #   make                 build/xsave-abi (kernel tree: linux-source-6.1)
 #   make KSRC=DIR|TARBALL   use another kernel tree
 #   make static          build/xsave-abi-static
-#   make check           the project's tests, a build against linux-source-6.12,
-#                        the suite natively, then ./run.sh --vm all
+#   make check           the project's tests, a bounded fuzz run of the state-file
+#                        parser, a build against linux-source-6.12, the suite
+#                        natively, then ./run.sh --vm all
 #   make upstream        the kernel tree's own XSAVE selftests, static
 #   make bench           timings of the native suite and of one --vm run
 O ?= build
@@ -137,7 +138,7 @@ check-612:
 
 # The suite natively, then in the emulated machine under both kernels, with
 # a fixed seed: generated buffers and values are the same on every CI run.
-check: check-tests check-612 $(O)/xsave-abi
+check: check-tests check-fuzz check-612 $(O)/xsave-abi
 	./run.sh --no-build --seed 1
 	./run.sh --vm all --seed 1 --json $(O)/vm-results.json --junit $(O)/vm-results.xml
 	@tests/parses.sh $(O)/vm-results.json $(O)/vm-results.xml
