@@ -18,8 +18,11 @@ goes to stdout and its exit status is this script's.
 --vm runs the suite inside QEMU (TCG, -cpu max: AMD SVM, nested paging,
 PKU) under each KERNEL, then the kernel's own KVM selftests state_test,
 xcr0_cpuid_test, cpuid_test and amx_test from the matching linux-source
-tree. One KTAP stream nests each kernel's run; --json and --junit write
-one file for all kernels. Exit 0 when every kernel's run passed, else 1.
+tree. With several kernels, each also loads the state files the others
+saved (xsave-abi state; migration.cross_kernel.A_to_B), one extra boot per
+kernel for the reverse direction. One KTAP stream nests each kernel's run;
+--json and --junit write one file for all kernels. Exit 0 when every
+kernel's run and every cross-kernel move passed, else 1.
   KERNEL         6.12 (default), 6.1, all (both), or the path of a kernel
                  image of your own, given with --modules
   --modules DIR  that kernel's lib/modules/RELEASE folder (kvm_amd and
