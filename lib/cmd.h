@@ -25,7 +25,7 @@ struct compat_host {
 	unsigned int kv;		/* the kernel's major << 16 | minor */
 	uint64_t kvm_xcr0;		/* KVM's supported XCR0 */
 	uint32_t xsave2_size;		/* 0: no KVM_CAP_XSAVE2 */
-	bool host_pku, host_ospke, guest_pku;
+	bool host_pku, host_ospke, guest_xsave, guest_pku;
 	struct xs_layout layout;	/* host CPUID 0xD */
 };
 

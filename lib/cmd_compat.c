@@ -117,6 +117,7 @@ int compat_host_read(const struct json *j, struct compat_host *h, char *why,
 	h->xsave2_size = need_u64(&r, j, "xsave2_size", INT32_MAX);
 	h->host_pku = need_bool(&r, j, "host_pku");
 	h->host_ospke = need_bool(&r, j, "host_ospke");
+	h->guest_xsave = need_bool(&r, j, "guest_xsave");
 	h->guest_pku = need_bool(&r, j, "guest_pku");
 	read_layout(&r, want(&r, json_get(j, "xstate_layout"), "xstate_layout",
 			     JSON_ARRAY), &h->layout);
@@ -243,6 +244,21 @@ static unsigned int xsave2_rule(const struct compat_host *s,
 		      xsave_size(d));
 }
 
+/* KVM_GET_SUPPORTED_CPUID 1:ECX[26]: without it no guest state beyond
+ * x87 and SSE exists to move. */
+static unsigned int xsave_rule(const struct compat_host *s,
+			       const struct compat_host *d, FILE *out)
+{
+	if (s->guest_xsave == d->guest_xsave)
+		return 0;
+	return hazard(out, "xsave: the %s KVM lets guests use XSAVE, the %s's "
+		      "does not: a guest that enabled XSAVE (XCR0, AVX, PKRU) "
+		      "cannot run on a host without it; keep guests that may "
+		      "migrate between the two without XSAVE in their CPU model, "
+		      "or do not migrate them", s->guest_xsave ? "source" : "destination",
+		      s->guest_xsave ? "destination" : "source");
+}
+
 /* Why a host's KVM does not offer PKU to guests. */
 static const char *no_guest_pku(const struct compat_host *h)
 {
@@ -331,6 +347,7 @@ unsigned int compat_hazards(const struct compat_host *s,
 	if (kvm_usable(s) && kvm_usable(d)) {
 		n += components_rule(s, d, out);
 		n += xsave2_rule(s, d, out);
+		n += xsave_rule(s, d, out);
 		n += pku_rule(s, d, out);
 	}
 	n += layout_rule(s, d, out);

@@ -279,6 +279,17 @@ static void test_rules(void)
 	free(b);
 }
 
+static void test_guest_xsave(void)
+{
+	char *a = with(base, "\"guest_xsave\":true", "\"guest_xsave\":false");
+
+	expect("guest XSAVE on the source only", base, a, 1, "hazard: xsave: the "
+	       "source KVM lets guests use XSAVE, the destination's does not");
+	expect("guest XSAVE on the destination only", a, base, 1, "hazard: xsave: "
+	       "the destination KVM lets guests use XSAVE, the source's does not");
+	free(a);
+}
+
 static void test_pku(void)
 {
 	char *a = with(base, "\"guest_pku\":true", "\"guest_pku\":false");
@@ -428,6 +439,7 @@ int main(void)
 	test_structure();
 	test_truncated();
 	test_rules();
+	test_guest_xsave();
 	test_pku();
 	test_kernels();
 	test_hosts();
