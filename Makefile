@@ -99,7 +99,7 @@ $(O)/tests/test_runner: $(O)/obj/tests/test_runner.o $(O)/obj/tests/fixture_case
 $(O)/tests/test_report: $(O)/obj/tests/test_report.o $(RUNNER_OBJS)
 $(O)/tests/test_xs: $(O)/obj/tests/test_xs.o $(call objs,$(XS_SRCS))
 $(O)/tests/test_compat: $(O)/obj/tests/test_compat.o \
-	$(call objs,lib/json.c lib/cmd_compat.c $(XS_SRCS))
+	$(call objs,lib/json.c lib/cmd_compat.c lib/cmd_file.c $(XS_SRCS))
 $(O)/tests/test_xs_file: $(O)/obj/tests/test_xs_file.o $(call objs,$(XS_SRCS))
 $(O)/tests/%:
 	@mkdir -p $(@D)

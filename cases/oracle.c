@@ -160,8 +160,8 @@ CASE(oracle, set_xsave_is_guest_xrstor, .needs = NEED_GUEST)
  * (SDM Vol. 1, 13.8.1); KVM_SET_XSAVE takes it only with x87, SSE or AVX
  * in XSTATE_BV (copy_uabi_to_xstate(), arch/x86/kernel/fpu/xstate.c).
  * Measured on 6.1 and 6.12: with none of them the vCPU keeps its MXCSR.
- * A standard-format XSAVE image of a guest whose XMM registers are zero
- * has SSE's bit clear and may still hold a non-default MXCSR.
+ * XSAVE stores MXCSR whatever XINUSE says (SDM Vol. 1, 13.7), so an image
+ * with SSE's bit clear can still carry a non-default MXCSR.
  */
 CASE(oracle, mxcsr_without_x87_sse_avx, .needs = NEED_GUEST,
      .expect = RUN_EXPECT_XFAIL,

@@ -19,6 +19,10 @@ int run_cmd_host(int argc, char **argv);
 int run_cmd_compat(int argc, char **argv);
 int run_cmd_state(int argc, char **argv);
 
+/* The whole file at path, at most max bytes, or NULL with errno set
+ * (EFBIG past max). */
+void *cmd_read_all(const char *path, size_t max, size_t *len);
+
 /* What compat compares of a host report; strings point into its JSON tree. */
 struct compat_host {
 	const char *kernel, *vendor, *kvm;

@@ -357,39 +357,6 @@ unsigned int compat_hazards(const struct compat_host *s,
 	return n;
 }
 
-/* The whole file, or NULL with errno set. */
-static char *read_all(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "r");
-	size_t cap = 1u << 16;
-	char *buf = NULL, *p;
-	int err;
-
-	*len = 0;
-	if (!f)
-		return NULL;
-	for (;; cap *= 2) {
-		p = cap <= FILE_MAX ? realloc(buf, cap) : NULL;
-		if (!p) {
-			err = cap <= FILE_MAX ? ENOMEM : EFBIG;
-			break;
-		}
-		buf = p;
-		*len += fread(buf + *len, 1, cap - *len, f);
-		if (*len < cap) {	/* the end, or an error */
-			err = ferror(f) ? (errno ? errno : EIO) : 0;
-			break;
-		}
-	}
-	fclose(f);
-	if (err) {
-		free(buf);
-		errno = err;
-		return NULL;
-	}
-	return buf;
-}
-
 /* The report in path as h; its JSON tree, which h points into, or NULL. */
 static struct json *load(const char *path, struct compat_host *h)
 {
@@ -397,7 +364,7 @@ static struct json *load(const char *path, struct compat_host *h)
 	struct json *j;
 	char why[160];
 	size_t len;
-	char *text = read_all(path, &len);
+	char *text = cmd_read_all(path, FILE_MAX, &len);
 
 	if (!text) {
 		fprintf(stderr, "xsave-abi compat: %s: %s\n", path, strerror(errno));

@@ -24,7 +24,7 @@
 #include "vmm/state.h"
 #include "vmm/vmm.h"
 
-#define STATE_FILE_MAX (1 << 20)
+#define STATE_FILE_MAX (1u << 20)	/* far above any state file */
 
 static struct xs_file file;
 
@@ -32,7 +32,7 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: xsave-abi state save FILE [--seed N]\n"
 			"       xsave-abi state load FILE\n");
-	return 2;
+	return CMD_EXIT_USAGE;
 }
 
 /* Nothing is created without a usable /dev/kvm: say why instead. */
@@ -46,7 +46,7 @@ static int need_kvm(void)
 		"/dev/kvm not present" : h->kvm == VMM_KVM_NO_ACCESS ?
 		"/dev/kvm not accessible (run xsave-abi for the fix)" :
 		vmm_lib_unsupported(h));
-	return 2;
+	return CMD_EXIT_USAGE;
 }
 
 /* Written beside FILE, then renamed: a failed save leaves no file. */
@@ -78,7 +78,7 @@ static int state_save(const char *path, uint64_t seed)
 	int rc;
 
 	if (need_kvm())
-		return 2;
+		return CMD_EXIT_USAGE;
 	if (vmm_state_capture(&file, seed, &by_guest)) {
 		fprintf(stderr, "xsave-abi state save: %s\n", vmm_strerror());
 		return 1;
@@ -99,25 +99,6 @@ static int state_save(const char *path, uint64_t seed)
 	       (unsigned long long)seed,
 	       by_guest ? "the guest's XRSTOR" : "KVM_SET_XSAVE (guests cannot use XSAVE here)");
 	return 0;
-}
-
-/* The whole file, bounded: a state file is far smaller than the bound. */
-static void *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf;
-
-	if (!f)
-		return NULL;
-	buf = malloc(STATE_FILE_MAX + 1);
-	*len = buf ? fread(buf, 1, STATE_FILE_MAX + 1, f) : 0;
-	fclose(f);
-	if (buf && *len > STATE_FILE_MAX) {
-		free(buf);
-		errno = EFBIG;
-		return NULL;
-	}
-	return buf;
 }
 
 /* "AVX (YMM_Hi128)" -> "avx_ymm_hi128": a KTAP test name. */
@@ -197,34 +178,26 @@ static int state_load(const char *path)
 	static uint8_t want[XS_KVM_SIZE] __attribute__((aligned(64)));
 	static struct vmm_state_view view;
 	const struct vmm_host *h = vmm_host();
-	uint64_t local = h->kvm_xcr0 & h->kvm_layout.xfeatures;
 	char why[512];
 	size_t len = 0;
 	void *data;
 	int bad;
 
-	data = read_file(path, &len);
+	data = cmd_read_all(path, STATE_FILE_MAX, &len);
 	if (!data) {
 		fprintf(stderr, "xsave-abi state load: %s: %s\n", path, strerror(errno));
-		return 2;
+		return CMD_EXIT_USAGE;
 	}
 	if (xs_file_parse(data, len, &file, why, sizeof(why)) ||
-	    xs_file_convert(&file, &h->layout, local, want, sizeof(want), why,
-			    sizeof(why))) {
+	    xs_file_convert(&file, &h->layout, vmm_vcpu_xcr0(h), want,
+			    sizeof(want), why, sizeof(why))) {
 		free(data);
 		fprintf(stderr, "xsave-abi state load: %s: %s\n", path, why);
-		return 2;
+		return CMD_EXIT_USAGE;
 	}
 	free(data);
-	if (file.xcr0 & ~(local | XS_BIT(XS_X87))) {
-		fprintf(stderr, "xsave-abi state load: %s: the saved vCPU's XCR0 0x%llx has "
-			"components this host's KVM lacks (0x%llx)\n", path,
-			(unsigned long long)file.xcr0,
-			(unsigned long long)(file.xcr0 & ~local));
-		return 2;
-	}
 	if (need_kvm())
-		return 2;
+		return CMD_EXIT_USAGE;
 	printf("TAP version 13\n");
 	print_origin(&file);
 	if (vmm_state_restore(want, file.xcr0, &view)) {

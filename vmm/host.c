@@ -226,6 +226,11 @@ const struct vmm_host *vmm_host(void)
 	return &host_info;
 }
 
+uint64_t vmm_vcpu_xcr0(const struct vmm_host *h)
+{
+	return h->kvm_xcr0 & h->kvm_layout.xfeatures;
+}
+
 bool vmm_kernel_before(const struct vmm_host *h, unsigned int major,
 		       unsigned int minor)
 {

@@ -46,6 +46,9 @@ struct vmm_host {
 
 void vmm_host_probe(struct vmm_host *h);
 const struct vmm_host *vmm_host(void);
+/* The XCR0 a new vCPU gets: what KVM supports and its CPUID 0xD describes
+ * (supported CPUID leaves AMX out until a process asks for it). */
+uint64_t vmm_vcpu_xcr0(const struct vmm_host *h);
 /* Whether the running kernel (uname -r) is older than major.minor. */
 bool vmm_kernel_before(const struct vmm_host *h, unsigned int major,
 		       unsigned int minor);

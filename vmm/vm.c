@@ -36,8 +36,7 @@ static int enable_xsave(struct vmm_vcpu *v)
 	rc = vmm_vcpu_ioctl(v, KVM_SET_SREGS, "KVM_SET_SREGS", &sregs);
 	if (rc)
 		return rc;
-	/* Supported CPUID leaves out AMX until a process asks for it. */
-	v->xcr0 = h->kvm_xcr0 & h->kvm_layout.xfeatures;
+	v->xcr0 = vmm_vcpu_xcr0(h);
 	return vmm_set_xcr0(v, v->xcr0);
 }
 
