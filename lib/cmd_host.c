@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lib/cmd.h"
+#include "lib/cmd_out.h"
 #include "lib/host_report.h"
 #include "lib/run.h"
 
@@ -23,24 +24,24 @@ static void host_usage(FILE *f)
 }
 
 /* The host object with the tool's name and version as its first members. */
-static int write_json(const char *path, const char *host)
+static int write_json(struct out_file *o, const char *host)
 {
-	FILE *f = fopen(path, "w");
-	int bad;
+	FILE *f = out_begin(o);
+	int err;
 
 	if (!f) {
-		fprintf(stderr, "xsave-abi host: %s: %s\n", path, strerror(errno));
-		return CMD_EXIT_USAGE;
+		err = errno;
+		out_discard(o);
+	} else {
+		/* host_report_json() writes an object: "{" then its members. */
+		fprintf(f, "{\"tool\":\"xsave-abi\",\"version\":\"%s\",%s\n",
+			RUN_VERSION, host + 1);
+		err = -out_commit(o, f);
 	}
-	/* host_report_json() writes an object: "{" then its members. */
-	fprintf(f, "{\"tool\":\"xsave-abi\",\"version\":\"%s\",%s\n", RUN_VERSION,
-		host + 1);
-	bad = ferror(f);
-	if (fclose(f) || bad) {
-		fprintf(stderr, "xsave-abi host: writing %s failed\n", path);
-		return 1;
-	}
-	return 0;
+	if (err)
+		fprintf(stderr, "xsave-abi host: writing %s: %s\n", o->path,
+			strerror(err));
+	return err ? 1 : 0;
 }
 
 static const struct option host_opts[] = {
@@ -51,7 +52,9 @@ static const struct option host_opts[] = {
 
 int run_cmd_host(int argc, char **argv)
 {
+	static struct out_file out;
 	const char *json = NULL;
+	char why[PATH_MAX + 128];
 	char *text;
 	int opt, rc;
 
@@ -71,13 +74,19 @@ int run_cmd_host(int argc, char **argv)
 			argv[optind]);
 		return CMD_EXIT_USAGE;
 	}
+	if (json && out_check(&out, json, why, sizeof(why))) {
+		fprintf(stderr, "xsave-abi host: %s\n", why);
+		return CMD_EXIT_USAGE;
+	}
 	text = json ? host_report_json(vmm_host()) : host_report_ktap(vmm_host());
 	if (!text) {
 		fprintf(stderr, "xsave-abi host: out of memory\n");
+		if (json)
+			out_discard(&out);
 		return 1;
 	}
 	if (json)
-		rc = write_json(json, text);
+		rc = write_json(&out, text);
 	else
 		rc = fputs(text, stdout) < 0;
 	free(text);

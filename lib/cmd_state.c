@@ -21,6 +21,8 @@
 #include <unistd.h>
 
 #include "lib/cmd.h"
+#include "lib/cmd_common.h"
+#include "lib/cmd_out.h"
 #include "vmm/state.h"
 #include "vmm/vmm.h"
 
@@ -28,66 +30,53 @@
 
 static struct xs_file file;
 
-static int usage(void)
+static int usage(FILE *f)
 {
-	fprintf(stderr, "usage: xsave-abi state save FILE [--seed N]\n"
-			"       xsave-abi state load FILE\n");
-	return CMD_EXIT_USAGE;
+	fprintf(f, "usage: xsave-abi state save FILE [--seed N]\n"
+		   "       xsave-abi state load FILE\n");
+	return f == stdout ? 0 : CMD_EXIT_USAGE;
 }
 
-/* Nothing is created without a usable /dev/kvm: say why instead. */
-static int need_kvm(void)
+/* The file's bytes to a checked target; 0 or -errno. */
+static int write_file(struct out_file *o, const void *data, size_t len)
 {
-	const struct vmm_host *h = vmm_host();
+	FILE *f = out_begin(o);
 
-	if (h->kvm == VMM_KVM_OK && !vmm_lib_unsupported(h))
-		return 0;
-	fprintf(stderr, "xsave-abi state: %s\n", h->kvm == VMM_KVM_ABSENT ?
-		"/dev/kvm not present" : h->kvm == VMM_KVM_NO_ACCESS ?
-		"/dev/kvm not accessible (run xsave-abi for the fix)" :
-		vmm_lib_unsupported(h));
-	return CMD_EXIT_USAGE;
-}
-
-/* Written beside FILE, then renamed: a failed save leaves no file. */
-static int write_atomic(const char *path, const void *data, size_t len)
-{
-	char tmp[4096];
-	FILE *f;
-	int ok;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp-%d", path, (int)getpid());
-	f = fopen(tmp, "wx");
-	if (!f)
+	if (!f) {
+		out_discard(o);
 		return -errno;
-	ok = fwrite(data, 1, len, f) == len;
-	ok = !fclose(f) && ok;
-	if (!ok || rename(tmp, path)) {
-		unlink(tmp);
-		return -EIO;
 	}
-	return 0;
+	fwrite(data, 1, len, f);
+	return out_commit(o, f);
 }
 
 static int state_save(const char *path, uint64_t seed)
 {
-	char why[256];
+	static struct out_file out;
+	char why[PATH_MAX + 128];
 	bool by_guest;
 	void *data;
 	size_t len;
 	int rc;
 
-	if (need_kvm())
-		return CMD_EXIT_USAGE;
-	if (vmm_state_capture(&file, seed, &by_guest)) {
-		fprintf(stderr, "xsave-abi state save: %s\n", vmm_strerror());
-		return 1;
-	}
-	if (xs_file_write(&file, &data, &len, why, sizeof(why))) {
+	if (out_check(&out, path, why, sizeof(why))) {
 		fprintf(stderr, "xsave-abi state save: %s\n", why);
-		return 1;
+		return CMD_EXIT_USAGE;
 	}
-	rc = write_atomic(path, data, len);
+	rc = cmd_need_kvm("xsave-abi state save") ? CMD_EXIT_USAGE : 0;
+	if (!rc && vmm_state_capture(&file, seed, &by_guest)) {
+		fprintf(stderr, "xsave-abi state save: %s\n", vmm_strerror());
+		rc = 1;
+	}
+	if (!rc && xs_file_write(&file, &data, &len, why, sizeof(why))) {
+		fprintf(stderr, "xsave-abi state save: %s\n", why);
+		rc = 1;
+	}
+	if (rc) {
+		out_discard(&out);
+		return rc;
+	}
+	rc = write_file(&out, data, len);
 	free(data);
 	if (rc) {
 		fprintf(stderr, "xsave-abi state save: %s: %s\n", path, strerror(-rc));
@@ -188,16 +177,20 @@ static int state_load(const char *path)
 		fprintf(stderr, "xsave-abi state load: %s: %s\n", path, strerror(errno));
 		return CMD_EXIT_USAGE;
 	}
-	if (xs_file_parse(data, len, &file, why, sizeof(why)) ||
-	    xs_file_convert(&file, &h->layout, vmm_vcpu_xcr0(h), want,
-			    sizeof(want), why, sizeof(why))) {
+	if (xs_file_parse(data, len, &file, why, sizeof(why))) {
 		free(data);
 		fprintf(stderr, "xsave-abi state load: %s: %s\n", path, why);
 		return CMD_EXIT_USAGE;
 	}
 	free(data);
-	if (need_kvm())
+	/* The destination's checks need its KVM: without one, say that. */
+	if (cmd_need_kvm("xsave-abi state load"))
 		return CMD_EXIT_USAGE;
+	if (xs_file_convert(&file, &h->layout, vmm_vcpu_xcr0(h), h->mxcsr_mask,
+			    want, sizeof(want), why, sizeof(why))) {
+		fprintf(stderr, "xsave-abi state load: %s: %s\n", path, why);
+		return CMD_EXIT_USAGE;
+	}
 	printf("TAP version 13\n");
 	print_origin(&file);
 	if (vmm_state_restore(want, file.xcr0, &view)) {
@@ -216,17 +209,17 @@ static int state_load(const char *path)
 int run_cmd_state(int argc, char **argv)
 {
 	uint64_t seed = 1;
-	char *end;
 
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
+		return usage(stdout);
 	if (argc == 3 && !strcmp(argv[1], "load"))
 		return state_load(argv[2]);
 	if (argc == 5 && !strcmp(argv[1], "save") && !strcmp(argv[3], "--seed")) {
-		errno = 0;
-		seed = strtoull(argv[4], &end, 0);
-		if (errno || !*argv[4] || *end)
-			return usage();
+		if (cmd_number("xsave-abi state save", "--seed", argv[4], 0,
+			       UINT64_MAX, &seed))
+			return CMD_EXIT_USAGE;
 	} else if (argc != 3 || strcmp(argv[1], "save")) {
-		return usage();
+		return usage(stderr);
 	}
 	return state_save(argv[2], seed);
 }

@@ -6,8 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <grp.h>
-#include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,11 +14,14 @@
 #include <unistd.h>
 
 #include "lib/cmd.h"
+#include "lib/cmd_common.h"
+#include "lib/cmd_out.h"
 #include "lib/host_report.h"
 #include "lib/run.h"
 #include "vmm/vmm.h"
 
 #define EXIT_USAGE 2
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static void usage(FILE *f)
 {
@@ -94,34 +96,11 @@ static void list_cases(const struct run_opts *o)
 			continue;
 		run_case_fullname(c, name, sizeof(name));
 		printf("%-48s", name);
-		for (b = 0; b < sizeof(need_names) / sizeof(need_names[0]); b++)
+		for (b = 0; b < ARRAY_SIZE(need_names); b++)
 			if (c->needs & (1u << b))
 				printf(" %s", need_names[b]);
 		printf("%s\n", c->expect == RUN_EXPECT_XFAIL ? " (known hazard)" : "");
 	}
-}
-
-/* An unusable /dev/kvm is the user's to fix, never a silent skip. */
-static int kvm_access_error(const struct vmm_host *h)
-{
-	struct passwd *pw = getpwuid(h->kvm_uid);
-	struct group *gr = getgrgid(h->kvm_gid);
-	bool group_rw = (h->kvm_mode & 060) == 060 && h->kvm_gid != 0 && gr;
-
-	fprintf(stderr,
-		"xsave-abi: cannot open /dev/kvm: %s\n"
-		"  /dev/kvm has mode %04o, owner %s, group %s; this process runs as uid %d\n",
-		strerror(h->kvm_errno), h->kvm_mode & 07777,
-		pw ? pw->pw_name : "?", gr ? gr->gr_name : "?", (int)getuid());
-	if (group_rw)
-		fprintf(stderr, "  fix: add the user to group %s (usermod -aG %s USER, "
-			"then log in again)\n", gr->gr_name, gr->gr_name);
-	else
-		fprintf(stderr, "  fix: give the device to group kvm with a udev rule, in "
-			"/etc/udev/rules.d/65-kvm.rules:\n"
-			"    KERNEL==\"kvm\", GROUP=\"kvm\", MODE=\"0660\"\n"
-			"  then add the user to group kvm (usermod -aG kvm USER) and log in again\n");
-	return EXIT_USAGE;
 }
 
 static bool any_needs_kvm(const struct run_opts *o)
@@ -135,18 +114,6 @@ static bool any_needs_kvm(const struct run_opts *o)
 	return false;
 }
 
-static FILE *open_out(const char *path)
-{
-	FILE *f;
-
-	if (!path)
-		return NULL;
-	f = fopen(path, "w");
-	if (!f)
-		fprintf(stderr, "xsave-abi: %s: %s\n", path, strerror(errno));
-	return f;
-}
-
 static int add_filter(const char **v, int *n, const char *s)
 {
 	if (*n >= RUN_MAX_FILTERS) {
@@ -156,15 +123,6 @@ static int add_filter(const char **v, int *n, const char *s)
 	}
 	v[(*n)++] = s;
 	return 0;
-}
-
-static bool parse_u64(const char *s, uint64_t *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtoull(s, &end, 0);
-	return !errno && *s && !*end;
 }
 
 /* xsave-abi NAME ARGS...: NAME's function gets argv from NAME on. */
@@ -198,44 +156,51 @@ struct cli {
 	struct run_opts o;
 	bool list;
 	const char *json, *junit;
+	struct out_file json_out, junit_out;
 };
+
+#define PARSE_DONE 1	/* --help or --version printed: exit 0 */
+
+static int parse_opt(int opt, struct cli *c)
+{
+	uint64_t v;
+
+	switch (opt) {
+	case OPT_LIST: c->list = true; return 0;
+	case 't': return add_filter(c->o.include, &c->o.ninclude, optarg);
+	case 'x': return add_filter(c->o.exclude, &c->o.nexclude, optarg);
+	case 'g': return add_filter(c->o.groups, &c->o.ngroups, optarg);
+	case OPT_JSON: c->json = optarg; return 0;
+	case OPT_JUNIT: c->junit = optarg; return 0;
+	case 'v': c->o.verbose = true; return 0;
+	case 'h': usage(stdout); return PARSE_DONE;
+	case OPT_VERSION: printf("xsave-abi %s\n", RUN_VERSION); return PARSE_DONE;
+	case OPT_SEED:
+		return cmd_number("xsave-abi", "--seed", optarg, 0, UINT64_MAX,
+				  &c->o.seed);
+	case OPT_TIMEOUT:
+		if (cmd_number("xsave-abi", "--timeout", optarg, 1, 3600, &v))
+			return -1;
+		c->o.timeout_s = v;
+		return 0;
+	}
+	return -1;	/* getopt_long said why */
+}
 
 static int parse(int argc, char **argv, struct cli *c)
 {
-	uint64_t v;
 	int opt, rc = 0;
 
 	c->o.timeout_s = 10;
 	c->o.seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
-	while (!rc && (opt = getopt_long(argc, argv, "t:x:g:vh", longopts, NULL)) != -1) {
-		switch (opt) {
-		case OPT_LIST: c->list = true; break;
-		case 't': rc = add_filter(c->o.include, &c->o.ninclude, optarg); break;
-		case 'x': rc = add_filter(c->o.exclude, &c->o.nexclude, optarg); break;
-		case 'g': rc = add_filter(c->o.groups, &c->o.ngroups, optarg); break;
-		case OPT_JSON: c->json = optarg; break;
-		case OPT_JUNIT: c->junit = optarg; break;
-		case 'v': c->o.verbose = true; break;
-		case 'h': usage(stdout); exit(0);
-		case OPT_VERSION: printf("xsave-abi %s\n", RUN_VERSION); exit(0);
-		case OPT_SEED:
-			if (!parse_u64(optarg, &c->o.seed))
-				rc = -1;
-			break;
-		case OPT_TIMEOUT:
-			if (!parse_u64(optarg, &v) || !v || v > 3600)
-				rc = -1;
-			c->o.timeout_s = v;
-			break;
-		default: rc = -1;
-		}
-	}
+	while (!rc && (opt = getopt_long(argc, argv, "t:x:g:vh", longopts, NULL)) != -1)
+		rc = parse_opt(opt, c);
 	if (!rc && optind < argc) {
 		fprintf(stderr, "xsave-abi: unexpected argument '%s'\n", argv[optind]);
 		rc = -1;
 	}
-	if (rc)
-		usage(stderr);
+	if (rc < 0)
+		fprintf(stderr, "xsave-abi: see xsave-abi --help\n");
 	return rc;
 }
 
@@ -248,71 +213,156 @@ static unsigned int count_selected(const struct run_opts *o)
 	return n;
 }
 
-static int write_reports(const struct cli *c, const struct run_report *r,
-			 FILE *json, FILE *junit)
+/* Both report paths can be written, and are two files. */
+static int check_reports(struct cli *c)
+{
+	char why[PATH_MAX + 128];
+
+	if (c->json && out_check(&c->json_out, c->json, why, sizeof(why)))
+		goto bad;
+	if (c->junit && out_check(&c->junit_out, c->junit, why, sizeof(why))) {
+		if (c->json)
+			out_discard(&c->json_out);
+		goto bad;
+	}
+	if (c->json && c->junit && out_same(&c->json_out, &c->junit_out)) {
+		out_discard(&c->json_out);
+		out_discard(&c->junit_out);
+		snprintf(why, sizeof(why), "--json %s and --junit %s name the same file",
+			 c->json, c->junit);
+		goto bad;
+	}
+	return 0;
+bad:
+	fprintf(stderr, "xsave-abi: %s\n", why);
+	return -1;
+}
+
+static void discard_reports(struct cli *c)
+{
+	if (c->json)
+		out_discard(&c->json_out);
+	if (c->junit)
+		out_discard(&c->junit_out);
+}
+
+static int write_report(struct out_file *o, const struct run_report *r,
+			int (*writer)(FILE *f, const struct run_report *r))
+{
+	FILE *f = out_begin(o);
+	int err;
+
+	errno = 0;
+	if (!f) {
+		err = errno;
+	} else if (writer(f, r)) {
+		err = errno ? errno : EIO;
+		fclose(f);
+		out_discard(o);
+	} else {
+		err = -out_commit(o, f);
+	}
+	if (err)
+		fprintf(stderr, "xsave-abi: writing %s: %s\n", o->path, strerror(err));
+	return err ? -1 : 0;
+}
+
+static int write_reports(struct cli *c, const struct run_report *r)
 {
 	int rc = 0;
 
-	if (json && (report_json(json, r) || fclose(json))) {
-		fprintf(stderr, "xsave-abi: writing %s failed\n", c->json);
+	if (c->json && write_report(&c->json_out, r, report_json))
 		rc = -1;
-	}
-	if (junit && (report_junit(junit, r) || fclose(junit))) {
-		fprintf(stderr, "xsave-abi: writing %s failed\n", c->junit);
+	if (c->junit && write_report(&c->junit_out, r, report_junit))
 		rc = -1;
-	}
 	return rc;
 }
 
-int main(int argc, char **argv)
+/* A signal stops the run: its case's processes and temporary files go,
+ * then the harness dies by the same signal. */
+static void on_signal(int sig)
 {
-	struct cli c = { 0 };
+	run_stop_child();
+	out_remove_temporaries();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigfillset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+static int run(struct cli *c)
+{
 	struct run_report r = { 0 };
-	const struct vmm_host *h;
-	const char *lib_why;
-	FILE *json, *junit;
-	unsigned int i;
+	const struct vmm_host *h = vmm_host();
 	int rc;
 
-	/* The library loads the guest from this file; PATH or a symlink won't do. */
-	program_invocation_name = "/proc/self/exe";
-	for (i = 0; argc > 1 && i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
-		if (!strcmp(argv[1], subcommands[i].name))
-			return subcommands[i].run(argc - 1, argv + 1);
-	if (parse(argc, argv, &c))
+	if (any_needs_kvm(&c->o) && h->kvm != VMM_KVM_ABSENT &&
+	    cmd_need_kvm("xsave-abi"))
 		return EXIT_USAGE;
+	r.host_ktap = host_report_ktap(h);
+	r.host_json = host_report_json(h);
+	rc = run_all(&c->o, &r, stdout);
+	if (rc < 0) {
+		fprintf(stderr, "xsave-abi: %s\n", strerror(-rc));
+		rc = 1;
+	} else if (write_reports(c, &r)) {
+		rc = 1;
+	}
+
+	free((char *)r.host_ktap);
+	free((char *)r.host_json);
+	run_report_free(&r);
+	return rc;
+}
+
+static int harness(int argc, char **argv)
+{
+	struct cli c = { 0 };
+	int rc;
+
+	rc = parse(argc, argv, &c);
+	if (rc)
+		return rc == PARSE_DONE ? 0 : EXIT_USAGE;
 	c.o.unmet = unmet;
 	if (!count_selected(&c.o)) {
 		fprintf(stderr, "xsave-abi: no case matches the filters (see --list)\n");
 		return EXIT_USAGE;
 	}
+	/* Before anything runs, under --list too (run.sh --vm checks so). */
+	if (check_reports(&c))
+		return EXIT_USAGE;
 	if (c.list) {
+		discard_reports(&c);
 		list_cases(&c.o);
 		return 0;
 	}
-	h = vmm_host();
-	if (h->kvm == VMM_KVM_NO_ACCESS && any_needs_kvm(&c.o))
-		return kvm_access_error(h);
-	lib_why = vmm_lib_unsupported(h);
-	if (lib_why && any_needs_kvm(&c.o)) {
-		fprintf(stderr, "xsave-abi: %s\n", lib_why);
-		return EXIT_USAGE;
-	}
-	json = open_out(c.json);
-	junit = open_out(c.junit);
-	if ((c.json && !json) || (c.junit && !junit))
-		return EXIT_USAGE;
-	r.host_ktap = host_report_ktap(h);
-	r.host_json = host_report_json(h);
-	rc = run_all(&c.o, &r, stdout);
-	if (rc < 0) {
-		fprintf(stderr, "xsave-abi: %s\n", strerror(-rc));
-		return 1;
-	}
-	if (write_reports(&c, &r, json, junit))
-		rc = 1;
-	free((char *)r.host_ktap);
-	free((char *)r.host_json);
-	run_report_free(&r);
+	rc = run(&c);
+	discard_reports(&c);
 	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned int i;
+
+	/* The library loads the guest from this file; PATH or a symlink won't do. */
+	program_invocation_name = "/proc/self/exe";
+	if (out_std_init()) {
+		fprintf(stderr, "xsave-abi: standard output is closed\n");
+		return EXIT_USAGE;
+	}
+	catch_signals();
+	for (i = 0; argc > 1 && i < ARRAY_SIZE(subcommands); i++)
+		if (!strcmp(argv[1], subcommands[i].name))
+			return out_stdout_done("xsave-abi",
+					       subcommands[i].run(argc - 1, argv + 1));
+	return out_stdout_done("xsave-abi", harness(argc, argv));
 }

@@ -68,6 +68,8 @@ int run_all(const struct run_opts *o, struct run_report *r, FILE *ktap);
 int run_exit_code(const struct run_totals *t);
 void run_report_free(struct run_report *r);
 void run_child(const struct run_case *c, uint64_t seed);
+/* Kill the running case's process group; async-signal-safe. */
+void run_stop_child(void);
 
 /* Reports (lib/report_*.c) */
 const char *report_result_name(enum run_result r);

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -22,6 +23,14 @@
 #define RUN_EXIT_SKIP 4		/* TEST_REQUIRE (kselftest KSFT_SKIP) */
 
 struct run_slot *run_slot;
+/* The running case's process group, for run_stop_child(); 0 when none. */
+static volatile pid_t running;
+
+void run_stop_child(void)
+{
+	if (running > 0)
+		kill(-running, SIGKILL);
+}
 
 static double now_ms(void)
 {
@@ -167,6 +176,7 @@ static void spawn(const struct run_opts *o, const struct run_case *c,
 		  struct run_outcome *out)
 {
 	unsigned int timeout_s = c->timeout_s ? c->timeout_s : o->timeout_s;
+	sigset_t all, old;
 	int fd, status = 0;
 	bool done;
 	pid_t pid;
@@ -184,13 +194,27 @@ static void spawn(const struct run_opts *o, const struct run_case *c,
 	run_slot->reason[0] = '\0';
 	run_slot->observed[0] = '\0';
 	fflush(NULL);
+	/* running is set before a signal can look for it. */
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
 	pid = fork();
 	if (pid == 0) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		/* What stdout could not take is the runner's, not the case's log. */
+		__fpurge(stdout);
 		setpgid(0, 0);
 		dup2(fd, STDOUT_FILENO);
 		dup2(fd, STDERR_FILENO);
 		run_child(c, o->seed);
 	}
+	if (pid > 0) {
+		setpgid(pid, pid);
+		running = pid;
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (pid < 0) {
 		out->result = RUN_ERROR;
 		snprintf(out->reason, sizeof(out->reason), "runner: fork: %s",
@@ -198,12 +222,12 @@ static void spawn(const struct run_opts *o, const struct run_case *c,
 		close(fd);
 		return;
 	}
-	setpgid(pid, pid);
 	done = wait_bounded(pid, timeout_s * 1000, &status);
 	/* Whatever the case started (a traced child, a stuck vCPU) goes too. */
 	kill(-pid, SIGKILL);
 	if (!done)
 		waitpid(pid, &status, 0);
+	running = 0;
 	out->log = read_log(fd);
 	close(fd);
 	memcpy(out->observed, run_slot->observed, sizeof(out->observed));

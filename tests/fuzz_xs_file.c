@@ -29,9 +29,9 @@ static void convert(const struct xs_file *f)
 
 	layout_skx(&skx);
 	why[0] = 0;
-	rc = xs_file_convert(f, &skx, 0x2ff, out, XS_KVM_SIZE, why, sizeof(why));
+	rc = xs_file_convert(f, &skx, 0x2ff, XS_MXCSR_MASK_MAX, out, XS_KVM_SIZE, why, sizeof(why));
 	require(rc ? why[0] != 0 : !misplaced(f, &skx, out, XS_KVM_SIZE));
-	rc = xs_file_convert(f, &f->layout, f->xcr0, out, f->blob_size, why,
+	rc = xs_file_convert(f, &f->layout, f->xcr0, XS_MXCSR_MASK_MAX, out, f->blob_size, why,
 			     sizeof(why));
 	require(!rc && !misplaced(f, &f->layout, out, f->blob_size));
 }

@@ -349,6 +349,16 @@ static const struct edit edits[] = {
 	{ BLOB, BLOB_DATA + 575, 1, 1, -EINVAL,
 	  "the XSAVE header's reserved bytes are not 0" },
 	{ HEAD, 32, 1, 0x06, -EINVAL, "XCR0 0x206 lacks x87, which XCR0 always has" },
+	/* XSETBV's rules (SDM Vol. 1, 13.3; KVM's __kvm_set_xcr()). */
+	{ HEAD, 32, 1, 0x05, -EINVAL, "XCR0 0x205 has AVX without SSE" },
+	{ HEAD, 32, 1, 0x0f, -EINVAL,
+	  "XCR0 0x20f has one of MPX's two components (3, 4) without the other" },
+	{ HEAD, 32, 1, 0x67, -EINVAL,
+	  "XCR0 0x267 has some of AVX-512's three components (5, 6, 7), not all" },
+	{ HEAD, 32, 1, 0xe3, -EINVAL, "XCR0 0x2e3 has AVX-512 without AVX" },
+	{ HEAD, 34, 1, 0x02, -EINVAL,
+	  "XCR0 0x20207 has one of AMX's two components (17, 18) without the other" },
+
 	{ HEAD, 24, 2, 0x7, -EINVAL,
 	  "XCR0 0x207 has bits outside the supported XCR0 0x7" },
 	{ XCRS, 4 + 8, 2, 0x7, -EINVAL,
@@ -406,6 +416,10 @@ static void test_write_refuses(void)
 	expect_write(&src, -EINVAL,
 		     "XSTATE_BV 0x207 has bits outside the file's XCR0 0x3");
 	sample_file(&src, zen3, zen3->xcr0, 13);
+	xs_set_mxcsr(src.blob, 0x11f80);
+	expect_write(&src, -EINVAL,
+		     "MXCSR 0x00011f80 has bits 16-31 set, reserved on every CPU");
+	sample_file(&src, zen3, zen3->xcr0, 13);
 	src.blob_size = 100;
 	expect_write(&src, -ERANGE, "blob size 100 outside 576..65536");
 	sample_file(&src, zen3, zen3->xcr0, 13);
@@ -433,7 +447,7 @@ static void test_convert(void)
 	/* AMD to Intel: PKRU moves from 0x980 to 0xa80. */
 	sample_file(&src, zen3, 0x207, 14);
 	pkru = xs_pkru(&amd, src.blob, src.blob_size);
-	rc = xs_file_convert(&src, &intel, 0x2ff, out, sizeof(out), why,
+	rc = xs_file_convert(&src, &intel, 0x2ff, XS_MXCSR_MASK_MAX, out, sizeof(out), why,
 			     sizeof(why));
 	T_CHECK(!rc, "AMD to Intel: %s", why);
 	T_CHECK(xs_pkru(&intel, out, sizeof(out)) == pkru && out[0x980] == 0 &&
@@ -445,7 +459,7 @@ static void test_convert(void)
 	/* Intel to AMD, a guest with AVX and PKRU. */
 	sample_file(&src, skx, 0x207, 15);
 	pkru = xs_pkru(&intel, src.blob, src.blob_size);
-	rc = xs_file_convert(&src, &amd, 0x207, out, sizeof(out), why,
+	rc = xs_file_convert(&src, &amd, 0x207, XS_MXCSR_MASK_MAX, out, sizeof(out), why,
 			     sizeof(why));
 	T_CHECK(!rc && xs_pkru(&amd, out, sizeof(out)) == pkru &&
 		!misplaced(&src, &amd, out, sizeof(out)),
@@ -454,14 +468,14 @@ static void test_convert(void)
 	xs_set_pkru(&intel, src.blob, src.blob_size, 0x12345678);
 	src.blob[0x250] = 0x5a;
 	xs_set_xstate_bv(src.blob, XS_BIT(XS_X87) | XS_BIT(XS_SSE));
-	rc = xs_file_convert(&src, &amd, 0x207, out, sizeof(out), why,
+	rc = xs_file_convert(&src, &amd, 0x207, XS_MXCSR_MASK_MAX, out, sizeof(out), why,
 			     sizeof(why));
 	T_CHECK(!rc && !xs_pkru(&amd, out, sizeof(out)) && !out[0x250] &&
 		!misplaced(&src, &amd, out, sizeof(out)),
 		"bits clear: PKRU and AVX left 0");
 	/* Into the file's own layout: the blob again, bar what is not in use. */
 	sample_file(&src, skx, 0x2ff, 16);
-	rc = xs_file_convert(&src, &intel, 0x2ff, out, sizeof(out), why,
+	rc = xs_file_convert(&src, &intel, 0x2ff, XS_MXCSR_MASK_MAX, out, sizeof(out), why,
 			     sizeof(why));
 	T_CHECK(!rc && !xs_diff(&intel, out, src.blob, sizeof(out),
 				xs_xstate_bv(src.blob), NULL) &&
@@ -476,7 +490,8 @@ static void expect_refusal(const struct xs_layout *dst, uint64_t dst_xcr0,
 	int rc;
 
 	memset(out, 0xcc, sizeof(out));
-	rc = xs_file_convert(&src, dst, dst_xcr0, out, size, why, sizeof(why));
+	rc = xs_file_convert(&src, dst, dst_xcr0, XS_MXCSR_MASK_DEFAULT, out,
+			     size, why, sizeof(why));
 	for (k = 0; k < sizeof(out) && out[k] == 0xcc; k++)
 		;
 	T_CHECK(rc == err && !strcmp(why, want) && k == sizeof(out),
@@ -516,6 +531,11 @@ static void test_convert_refuses(void)
 	src.blob[520] = 1;
 	expect_refusal(&intel, 0x2ff, XS_KVM_SIZE, -EINVAL,
 		       "XCOMP_BV 0x1: the blob is not in the standard format");
+	/* DAZ (bit 6) is valid in the file, not on a CPU whose mask lacks it. */
+	sample_file(&src, skx, 0x207, 18);
+	xs_set_mxcsr(src.blob, 0x1fc0);
+	expect_refusal(&intel, 0x2ff, XS_KVM_SIZE, -EINVAL,
+		       "MXCSR 0x00001fc0 has bits outside the destination's MXCSR_MASK 0x0000ffbf");
 }
 
 /* The valid samples, for the fuzzer's corpus. */

@@ -41,6 +41,18 @@ static uint64_t xgetbv0(void)
 	return eax | ((uint64_t)edx << 32);
 }
 
+/* The MXCSR bits this CPU accepts, as the kernel finds them (FXSAVE's
+ * MXCSR_MASK, 0 standing for the default: SDM Vol. 1, 11.6.6). */
+static uint32_t mxcsr_mask(void)
+{
+	uint8_t area[512] __attribute__((aligned(16))) = { 0 };
+	uint32_t m;
+
+	asm volatile("fxsave %0" : "=m"(area));
+	memcpy(&m, area + 28, sizeof(m));
+	return m ? m : XS_MXCSR_MASK_DEFAULT;
+}
+
 static void probe_cpu(struct vmm_host *h)
 {
 	uint32_t r[4], max, fam;
@@ -57,6 +69,7 @@ static void probe_cpu(struct vmm_host *h)
 	h->family = fam == 0xf ? fam + ((r[0] >> 20) & 0xff) : fam;
 	h->model = ((r[0] >> 4) & 0xf) | (fam >= 6 ? ((r[0] >> 16) & 0xf) << 4 : 0);
 	h->stepping = r[0] & 0xf;
+	h->mxcsr_mask = mxcsr_mask();
 	h->host_xsave = r[2] & (1u << 26);
 	if (r[2] & (1u << 27))		/* OSXSAVE: XGETBV is usable */
 		h->host_xcr0 = xgetbv0();

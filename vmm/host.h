@@ -24,6 +24,7 @@ struct vmm_host {
 	unsigned int family, model, stepping;
 	bool host_xsave, host_pku, host_ospke;
 	uint64_t host_xcr0;		/* XGETBV(0) of this process */
+	uint32_t mxcsr_mask;		/* the MXCSR bits KVM_SET_XSAVE accepts */
 	struct xs_layout layout;	/* host CPUID 0xD */
 
 	enum vmm_kvm_state kvm;

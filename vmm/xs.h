@@ -25,6 +25,7 @@
  * MXCSR_MASK of 0 stands for; DAZ, bit 6, is left out).
  */
 #define XS_MXCSR_MASK_DEFAULT	0x0000ffbfu
+#define XS_MXCSR_MASK_MAX	0x0000ffffu	/* bits 16-31 reserved everywhere */
 #define XS_BIT(i)	(1ULL << (i))
 
 enum xs_component {

@@ -161,16 +161,43 @@ static int check_sizes(const struct xs_file *f, char *why, size_t whylen)
 	return 0;
 }
 
+/*
+ * XCR0's architectural rules, as XSETBV and KVM's __kvm_set_xcr() (arch/
+ * x86/kvm/x86.c) apply them (SDM Vol. 1, 13.3): a file breaking one could
+ * never be restored. NULL, or the rule broken.
+ */
+static const char *xcr0_rule(uint64_t xcr0)
+{
+	const uint64_t mpx = XS_BIT(XS_BNDREGS) | XS_BIT(XS_BNDCSR);
+	const uint64_t avx512 = XS_BIT(XS_OPMASK) | XS_BIT(XS_ZMM_HI256) |
+				XS_BIT(XS_HI16_ZMM);
+	const uint64_t amx = XS_BIT(XS_TILECFG) | XS_BIT(XS_TILEDATA);
+
+	if (!(xcr0 & XS_BIT(XS_X87)))
+		return "lacks x87, which XCR0 always has";
+	if ((xcr0 & XS_BIT(XS_YMM)) && !(xcr0 & XS_BIT(XS_SSE)))
+		return "has AVX without SSE";
+	if ((xcr0 & mpx) && (xcr0 & mpx) != mpx)
+		return "has one of MPX's two components (3, 4) without the other";
+	if ((xcr0 & avx512) && (xcr0 & avx512) != avx512)
+		return "has some of AVX-512's three components (5, 6, 7), not all";
+	if ((xcr0 & avx512) && !(xcr0 & XS_BIT(XS_YMM)))
+		return "has AVX-512 without AVX";
+	if ((xcr0 & amx) && (xcr0 & amx) != amx)
+		return "has one of AMX's two components (17, 18) without the other";
+	return NULL;
+}
+
 /* Every component the vCPU's XCR0 enables has its place inside the blob. */
 static int check_xcr0(const struct xs_file *f, char *why, size_t whylen)
 {
+	const char *rule = xcr0_rule(f->xcr0);
 	const struct xs_comp *c;
 	int i;
 
-	if (!(f->xcr0 & XS_BIT(XS_X87)))
-		return why_set(why, whylen, -EINVAL,
-			       "XCR0 0x%" PRIx64 " lacks x87, which XCR0 always has",
-			       f->xcr0);
+	if (rule)
+		return why_set(why, whylen, -EINVAL, "XCR0 0x%" PRIx64 " %s",
+			       f->xcr0, rule);
 	if (f->xcr0 & ~f->kvm_xcr0)
 		return why_set(why, whylen, -EINVAL,
 			       "XCR0 0x%" PRIx64 " has bits outside the supported XCR0 0x%" PRIx64,
@@ -208,6 +235,10 @@ static int check_header(const struct xs_file *f, char *why, size_t whylen)
 		return why_set(why, whylen, -EINVAL,
 			       "XSTATE_BV 0x%" PRIx64 " has bits outside the file's XCR0 0x%" PRIx64,
 			       bv, f->xcr0);
+	if (xs_mxcsr(f->blob) & ~XS_MXCSR_MASK_MAX)
+		return why_set(why, whylen, -EINVAL,
+			       "MXCSR 0x%08x has bits 16-31 set, reserved on every CPU",
+			       xs_mxcsr(f->blob));
 	return 0;
 }
 
@@ -556,14 +587,19 @@ int xs_file_parse(const void *data, size_t len, struct xs_file *out,
  * guest may use any of them once restored.
  */
 static int check_dest(const struct xs_file *f, const struct xs_layout *dst,
-		      uint64_t dst_xcr0, size_t out_size, char *why,
-		      size_t whylen)
+		      uint64_t dst_xcr0, uint32_t dst_mxcsr_mask,
+		      size_t out_size, char *why, size_t whylen)
 {
 	uint64_t missing = f->xcr0 & ~dst_xcr0;
 	const struct xs_comp *c;
 	uint32_t need;
 	int i;
 
+	/* KVM_SET_XSAVE refuses (EINVAL) an MXCSR outside the host's mask. */
+	if (xs_mxcsr(f->blob) & ~dst_mxcsr_mask)
+		return why_set(why, whylen, -EINVAL,
+			       "MXCSR 0x%08x has bits outside the destination's MXCSR_MASK 0x%08x",
+			       xs_mxcsr(f->blob), dst_mxcsr_mask);
 	if (missing)
 		return why_set(why, whylen, -EINVAL,
 			       "component %d (%s) of the file's XCR0 0x%" PRIx64 " is not in the destination XCR0 0x%" PRIx64,
@@ -596,13 +632,14 @@ static int check_dest(const struct xs_file *f, const struct xs_layout *dst,
  * Write f's blob into out in the layout dst: the legacy area and header as
  * they are, each component whose XSTATE_BV bit is set from its offset in
  * the file to its offset in dst, every other byte 0 (the init state of an
- * extended component). Returns 0; -EINVAL (f invalid, or dst or dst_xcr0
- * lacks a component of f's XCR0 or has it in another size) or -ENOSPC
+ * extended component). Returns 0; -EINVAL (f invalid, dst or dst_xcr0
+ * lacks a component of f's XCR0 or has it in another size, or MXCSR has a
+ * bit outside dst_mxcsr_mask, the destination's MXCSR_MASK) or -ENOSPC
  * (out_size too small), with the reason in why and out untouched.
  */
 int xs_file_convert(const struct xs_file *f, const struct xs_layout *dst,
-		    uint64_t dst_xcr0, void *out, size_t out_size,
-		    char *why, size_t whylen)
+		    uint64_t dst_xcr0, uint32_t dst_mxcsr_mask, void *out,
+		    size_t out_size, char *why, size_t whylen)
 {
 	uint8_t *o = out;
 	uint64_t bv;
@@ -610,7 +647,8 @@ int xs_file_convert(const struct xs_file *f, const struct xs_layout *dst,
 
 	err = check(f, why, whylen) ?:
 	      check_layout(dst, "the destination layout", why, whylen) ?:
-	      check_dest(f, dst, dst_xcr0, out_size, why, whylen);
+	      check_dest(f, dst, dst_xcr0, dst_mxcsr_mask, out_size, why,
+			 whylen);
 	if (err)
 		return err;
 	bv = xs_xstate_bv(f->blob);

@@ -29,12 +29,14 @@
  * x87 and SSE have fixed places and no entries. Strings are printable
  * ASCII without a terminator. Also required, by the writer and the parser
  * alike: reserved fields 0; XSTATE_BV within XCR0, XCR0 within the
- * supported XCR0 and with x87; XCOMP_BV and the XSAVE header's reserved
- * bytes 0; every user component after the header, inside 64 KiB and apart
- * from the others, and each of XCR0's inside the blob (others may lie
- * beyond it: a 4096-byte KVM_GET_XSAVE blob on a host with AMX); an XCR0
- * entry, if any, equal to the XCR0 field. The parser takes exactly the
- * files xs_file_write() can produce, one encoding for each content.
+ * supported XCR0 and within XSETBV's rules (x87 always, AVX with SSE,
+ * AVX-512 whole and with AVX, MPX and AMX whole); MXCSR within bits 0-15;
+ * XCOMP_BV and the XSAVE header's reserved bytes 0; every user component
+ * after the header, inside 64 KiB and apart from the others, and each of
+ * XCR0's inside the blob (others may lie beyond it: a 4096-byte
+ * KVM_GET_XSAVE blob on a host with AMX); an XCR0 entry, if any, equal to
+ * the XCR0 field. The parser takes exactly the files xs_file_write() can
+ * produce, one encoding for each content.
  */
 #ifndef XS_FILE_H
 #define XS_FILE_H
@@ -79,7 +81,7 @@ int xs_file_write(const struct xs_file *f, void **data, size_t *len,
 int xs_file_parse(const void *data, size_t len, struct xs_file *out,
 		  char *why, size_t whylen);
 int xs_file_convert(const struct xs_file *f, const struct xs_layout *dst,
-		    uint64_t dst_xcr0, void *out, size_t out_size,
-		    char *why, size_t whylen);
+		    uint64_t dst_xcr0, uint32_t dst_mxcsr_mask, void *out,
+		    size_t out_size, char *why, size_t whylen);
 
 #endif

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The one message for a /dev/kvm this binary cannot use, with its fix. */
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/cmd_common.h"
+#include "vmm/host.h"
+
+/* An unusable /dev/kvm is the user's to fix, never a silent skip. */
+static int kvm_access_error(const char *prog, const struct vmm_host *h)
+{
+	struct passwd *pw = getpwuid(h->kvm_uid);
+	struct group *gr = getgrgid(h->kvm_gid);
+	bool group_rw = (h->kvm_mode & 060) == 060 && h->kvm_gid != 0 && gr;
+
+	fprintf(stderr,
+		"%s: cannot open /dev/kvm: %s\n"
+		"  /dev/kvm has mode %04o, owner %s, group %s; this process runs as uid %d\n",
+		prog, strerror(h->kvm_errno), h->kvm_mode & 07777,
+		pw ? pw->pw_name : "?", gr ? gr->gr_name : "?", (int)getuid());
+	if (group_rw)
+		fprintf(stderr, "  fix: add the user to group %s (usermod -aG %s USER, "
+			"then log in again)\n", gr->gr_name, gr->gr_name);
+	else
+		fprintf(stderr, "  fix: give the device to group kvm with a udev rule, in "
+			"/etc/udev/rules.d/65-kvm.rules:\n"
+			"    KERNEL==\"kvm\", GROUP=\"kvm\", MODE=\"0660\"\n"
+			"  then add the user to group kvm (usermod -aG kvm USER) and log in again\n");
+	return 2;
+}
+
+int cmd_need_kvm(const char *prog)
+{
+	const struct vmm_host *h = vmm_host();
+	const char *why;
+
+	if (h->kvm == VMM_KVM_ABSENT) {
+		fprintf(stderr, "%s: /dev/kvm not present\n", prog);
+		return 2;
+	}
+	if (h->kvm == VMM_KVM_NO_ACCESS)
+		return kvm_access_error(prog, h);
+	why = vmm_lib_unsupported(h);
+	if (why) {
+		fprintf(stderr, "%s: %s\n", prog, why);
+		return 2;
+	}
+	return 0;
+}
