@@ -13,6 +13,26 @@ t_name=test_state_cli
 d=$tmp/state
 mkdir -p "$d"
 
+# resealed IN OUT FIELD VALUE: IN with its XCR0 field or the blob's MXCSR
+# set to VALUE and the checksum made good again (vmm/xs_file.h's layout).
+resealed() {
+	python3 - "$@" <<'PY'
+import struct, sys, zlib
+src, dst, field, value = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4], 0)
+b = bytearray(open(src, 'rb').read())
+if field == 'xcr0':
+    struct.pack_into('<Q', b, 32, value)
+else:
+    p = 56
+    for entry in (1, 1, 16, 16):	# release, vendor, layout, XCRs
+        n, = struct.unpack_from('<I', b, p)
+        p += 4 + n * entry
+    struct.pack_into('<I', b, p + 4 + 24, value)
+struct.pack_into('<I', b, len(b) - 4, zlib.crc32(bytes(b[:-4])))
+open(dst, 'wb').write(b)
+PY
+}
+
 # refused WHAT REASON FILE: load exits 2 with REASON and creates no VM.
 refused() {
 	local want=$2
@@ -46,10 +66,20 @@ if "$bin" host | grep -q '^# /dev/kvm: usable'; then
 	refused "one byte changed" "checksum" "$d/flip.state"
 	head -c 60 "$d/s.state" >"$d/cut.state"
 	refused "cut inside the header" "truncated" "$d/cut.state"
+	resealed "$d/s.state" "$d/mxcsr.state" mxcsr 0x11f80
+	refused "MXCSR with bit 16 set" "MXCSR 0x00011f80 has bits 16-31 set" "$d/mxcsr.state"
+	resealed "$d/s.state" "$d/avx.state" xcr0 0x5
+	refused "XCR0 with AVX, without SSE" "XCR0 0x5 has AVX without SSE" "$d/avx.state"
+	# Without /dev/kvm: the suite's message, not a destination XCR0 of 0.
+	unshare -m sh -c 'mount -t tmpfs none /dev && exec "$0" state load "$1"' \
+		"$bin" "$d/s.state" >"$d/out" 2>"$d/err"
+	rc=$?
+	check "load without /dev/kvm: exit 2 (got $rc) naming /dev/kvm" \
+		'[ $rc = 2 ] && grep -qx "xsave-abi state load: /dev/kvm not present" $d/err'
 	"$bin" state save "$d/none/x.state" >/dev/null 2>"$d/err"
 	rc=$?
-	check "save to a missing folder: exit 1 (got $rc), nothing written" \
-		'[ $rc = 1 ] && [ ! -e $d/none ]'
+	check "save to a missing folder: exit 2 (got $rc) before any VM, nothing written" \
+		'[ $rc = 2 ] && grep -qF "$d/none/x.state: No such file or directory" $d/err && [ ! -e $d/none ]'
 else
 	echo "test_state_cli: save/load round trip skipped: /dev/kvm not usable here"
 fi
