@@ -95,6 +95,9 @@ int out_check(struct out_file *o, const char *path, char *why, size_t size)
 	o->path = path;
 	o->fd = -1;
 	snprintf(o->target, sizeof(o->target), "%s", path);
+	/* "" and "dir/" name no file a rename could create. */
+	if (!*path || path[strlen(path) - 1] == '/')
+		return fail(why, size, path, *path ? EISDIR : ENOENT, NULL);
 	if (lstat(path, &st)) {
 		if (errno != ENOENT)
 			return fail(why, size, path, errno, NULL);
