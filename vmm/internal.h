@@ -24,8 +24,10 @@ struct vmm_vm {
 	struct vmm_vcpu v[VMM_MAX_VCPUS];
 };
 
-/* An ioctl on a vCPU, with vmm_fail() on error. */
-int vmm_vcpu_ioctl(struct vmm_vcpu *v, unsigned long cmd, const char *name,
-		   void *arg);
+/* An ioctl on a vCPU, with vmm_fail() naming it on error (as the
+ * selftests' __vcpu_ioctl() names #cmd). */
+int __vmm_vcpu_ioctl(struct vmm_vcpu *v, unsigned long cmd, const char *name,
+		     void *arg);
+#define vmm_vcpu_ioctl(v, cmd, arg) __vmm_vcpu_ioctl(v, cmd, #cmd, arg)
 
 #endif

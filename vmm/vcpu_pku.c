@@ -18,11 +18,11 @@ int vmm_vcpu_pke_off(struct vmm_vcpu *v)
 
 	if (v->started)
 		return vmm_failf(EBUSY, "vmm_vcpu_pke_off: vCPU already ran");
-	rc = vmm_vcpu_ioctl(v, KVM_GET_SREGS, "KVM_GET_SREGS", &sregs);
+	rc = vmm_vcpu_ioctl(v, KVM_GET_SREGS, &sregs);
 	if (rc)
 		return rc;
 	sregs.cr4 &= ~X86_CR4_PKE;
-	rc = vmm_vcpu_ioctl(v, KVM_SET_SREGS, "KVM_SET_SREGS", &sregs);
+	rc = vmm_vcpu_ioctl(v, KVM_SET_SREGS, &sregs);
 	if (rc)
 		return rc;
 	v->xcr0 &= ~XS_BIT(XS_PKRU);
@@ -60,10 +60,10 @@ int vmm_vcpu_hide_pku(struct vmm_vcpu *v)
 	if (!c)
 		return vmm_fail("calloc", ENOMEM);
 	c->nent = CPUID_MAX_ENTRIES;
-	rc = vmm_vcpu_ioctl(v, KVM_GET_CPUID2, "KVM_GET_CPUID2", c);
+	rc = vmm_vcpu_ioctl(v, KVM_GET_CPUID2, c);
 	if (!rc) {
 		clear_pku_bits(c);
-		rc = vmm_vcpu_ioctl(v, KVM_SET_CPUID2, "KVM_SET_CPUID2", c);
+		rc = vmm_vcpu_ioctl(v, KVM_SET_CPUID2, c);
 	}
 	free(c);
 	return rc;

@@ -10,8 +10,8 @@
 
 #include "vmm/internal.h"
 
-int vmm_vcpu_ioctl(struct vmm_vcpu *v, unsigned long cmd, const char *name,
-		   void *arg)
+int __vmm_vcpu_ioctl(struct vmm_vcpu *v, unsigned long cmd, const char *name,
+		     void *arg)
 {
 	if (ioctl(v->vcpu->fd, cmd, arg))
 		return vmm_fail(name, errno);
@@ -27,13 +27,13 @@ static int enable_xsave(struct vmm_vcpu *v)
 
 	if (!h->guest_xsave)
 		return 0;
-	rc = vmm_vcpu_ioctl(v, KVM_GET_SREGS, "KVM_GET_SREGS", &sregs);
+	rc = vmm_vcpu_ioctl(v, KVM_GET_SREGS, &sregs);
 	if (rc)
 		return rc;
 	sregs.cr4 |= X86_CR4_OSXSAVE;
 	if (h->guest_pku)
 		sregs.cr4 |= X86_CR4_PKE;
-	rc = vmm_vcpu_ioctl(v, KVM_SET_SREGS, "KVM_SET_SREGS", &sregs);
+	rc = vmm_vcpu_ioctl(v, KVM_SET_SREGS, &sregs);
 	if (rc)
 		return rc;
 	v->xcr0 = vmm_vcpu_xcr0(h);

@@ -7,12 +7,12 @@
 
 int vmm_get_xsave(struct vmm_vcpu *v, void *buf)
 {
-	return vmm_vcpu_ioctl(v, KVM_GET_XSAVE, "KVM_GET_XSAVE", buf);
+	return vmm_vcpu_ioctl(v, KVM_GET_XSAVE, buf);
 }
 
 int vmm_set_xsave(struct vmm_vcpu *v, const void *buf)
 {
-	return vmm_vcpu_ioctl(v, KVM_SET_XSAVE, "KVM_SET_XSAVE", (void *)buf);
+	return vmm_vcpu_ioctl(v, KVM_SET_XSAVE, (void *)buf);
 }
 
 /* KVM_GET_XSAVE2 fills vmm_xsave2_size() bytes. */
@@ -20,7 +20,7 @@ int vmm_get_xsave2(struct vmm_vcpu *v, void *buf)
 {
 	if (!vmm_host()->xsave2_size)
 		return vmm_failf(ENOTTY, "KVM_GET_XSAVE2: KVM_CAP_XSAVE2 not supported");
-	return vmm_vcpu_ioctl(v, KVM_GET_XSAVE2, "KVM_GET_XSAVE2", buf);
+	return vmm_vcpu_ioctl(v, KVM_GET_XSAVE2, buf);
 }
 
 int vmm_xsave2_size(void)
@@ -37,7 +37,7 @@ int vmm_get_xcr0(struct vmm_vcpu *v, uint64_t *xcr0)
 	int rc;
 
 	memset(&xcrs, 0, sizeof(xcrs));
-	rc = vmm_vcpu_ioctl(v, KVM_GET_XCRS, "KVM_GET_XCRS", &xcrs);
+	rc = vmm_vcpu_ioctl(v, KVM_GET_XCRS, &xcrs);
 	if (rc)
 		return rc;
 	for (i = 0; i < xcrs.nr_xcrs; i++) {
@@ -58,5 +58,5 @@ int vmm_set_xcr0(struct vmm_vcpu *v, uint64_t xcr0)
 	xcrs.nr_xcrs = 1;
 	xcrs.xcrs[0].xcr = 0;
 	xcrs.xcrs[0].value = xcr0;
-	return vmm_vcpu_ioctl(v, KVM_SET_XCRS, "KVM_SET_XCRS", &xcrs);
+	return vmm_vcpu_ioctl(v, KVM_SET_XCRS, &xcrs);
 }
