@@ -27,6 +27,10 @@
 				 vmm_strerror());			\
 	} while (0)
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+/* A step of a guest sequence (vmm_guest_seq()): STEP(WRPKRU, value). */
+#define STEP(op_, arg_) { .op = GUEST_OP_##op_, .arg = (arg_) }
+
 #define NEED_GUEST (RUN_NEED_KVM | RUN_NEED_GUEST_XSAVE)
 #define NEED_PKU (NEED_GUEST | RUN_NEED_GUEST_PKU)
 

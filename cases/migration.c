@@ -37,7 +37,11 @@ CASE(migration, whole_state_to_new_vm, .needs = NEED_GUEST)
 	vmm_vm_free(vm);
 }
 
-/* Between two WRPKRUs of a sequence: each lands where the guest runs next. */
+/*
+ * A move between two WRPKRUs of the guest: each run reads PKRU, writes the
+ * next value and reads it back with no exit in between, so the first
+ * RDPKRU after a move is what the guest wrote last before it.
+ */
 CASE(migration, between_wrpkrus, .needs = NEED_PKU)
 {
 	struct vmm_vm *vm = case_vm(1, true);
@@ -47,10 +51,19 @@ CASE(migration, between_wrpkrus, .needs = NEED_PKU)
 
 	case_pkru_values(v, 3);
 	for (i = 0; i < 3; i++) {
-		SETUP(vmm_guest_wrpkru(vc, v[i]));
+		struct vmm_step s[] = {
+			STEP(RDPKRU, 0), STEP(WRPKRU, v[i]),
+			STEP(RDPKRU, 0),
+		};
+
+		SETUP(vmm_guest_seq(vc, s, ARRAY_SIZE(s), NULL, 0));
+		if (i)
+			CHECK_EQ((uint32_t)s[0].ret, v[i - 1],
+				 "guest RDPKRU first thing after migrating");
+		CHECK_EQ((uint32_t)s[2].ret, v[i], "guest RDPKRU after its WRPKRU");
 		SETUP(vmm_vm_migrate(vm));
-		CHECK_EQ(case_guest_pkru(vc), v[i], "guest RDPKRU after migrating");
 	}
+	CHECK_EQ(case_guest_pkru(vc), v[2], "guest RDPKRU after the last move");
 	vmm_vm_free(vm);
 }
 

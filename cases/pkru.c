@@ -42,6 +42,38 @@ CASE(pkru, get_shows_guest_wrpkru, .needs = NEED_PKU)
 	vmm_vm_free(vm);
 }
 
+/*
+ * One KVM_RUN, no exit in between: the guest's XSAVE stores the PKRU it
+ * has just written and its XRSTOR loads it back (SDM Vol. 1, 13.8 and
+ * 13.10: PKRU is XSAVE component 9); KVM_GET_XSAVE after the run holds
+ * what XRSTOR loaded (KVM API doc 4.42).
+ */
+CASE(pkru, guest_xrstor_in_one_run, .needs = NEED_PKU)
+{
+	struct vmm_vm *vm = case_vm(1, true);
+	struct vmm_vcpu *vc = vmm_vcpu(vm, 0);
+	struct xs_state img = { 0 };
+	uint32_t v[2];
+	struct vmm_step s[] = {
+		STEP(WRPKRU, 0), STEP(XSAVE, XS_BIT(XS_PKRU)),
+		STEP(WRPKRU, 0), STEP(RDPKRU, 0),
+		STEP(XRSTOR, XS_BIT(XS_PKRU)), STEP(RDPKRU, 0),
+	};
+
+	case_pkru_values(v, 2);
+	s[0].arg = v[0];
+	s[2].arg = v[1];
+	SETUP(vmm_guest_seq(vc, s, ARRAY_SIZE(s), img.b, sizeof(img.b)));
+	CHECK(xs_xstate_bv(img.b) & XS_BIT(XS_PKRU),
+	      "the guest's XSAVE of PKRU left XSTATE_BV[9] clear");
+	CHECK_EQ(xs_pkru(case_layout(), img.b, sizeof(img.b)), v[0],
+		 "PKRU in the guest's XSAVE image right after its WRPKRU");
+	CHECK_EQ((uint32_t)s[3].ret, v[1], "guest RDPKRU after the second WRPKRU");
+	CHECK_EQ((uint32_t)s[5].ret, v[0], "guest RDPKRU after XRSTOR of the image");
+	expect_get_pkru(vc, v[0], "PKRU in KVM_GET_XSAVE after the run");
+	vmm_vm_free(vm);
+}
+
 /* XSTATE_BV[9] set: the buffer's PKRU is loaded, as by XRSTOR. */
 CASE(pkru, set_with_bit_loads_pkru, .needs = NEED_PKU,
      .matrix = "kvm_set_xsave.bit_set")

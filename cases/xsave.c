@@ -121,3 +121,66 @@ CASE(xsave, guest_xrstor_seen_by_get, .needs = NEED_GUEST)
 			       "KVM_GET_XSAVE vs the guest's XRSTOR buffer");
 	vmm_vm_free(vm);
 }
+
+/* In the guest's area: its XSAVE image at 0, the registers' source and copy
+ * past the largest image without AMX. */
+#define REGS_SRC 8192
+#define REGS_DST (REGS_SRC + 1024)
+
+/*
+ * The guest loads XMM0-15 (with AVX, YMM0-15) with MOVDQU/VMOVDQU, XSAVEs
+ * and reads them back, in one KVM_RUN: its image holds them as SSE and
+ * YMM_Hi128 state (SDM Vol. 1, 13.5.2, 13.5.3), and so does KVM_GET_XSAVE
+ * after the run (KVM API doc 4.42).
+ */
+static void registers_in_one_run(bool avx)
+{
+	static uint8_t area[GUEST_AREA_SIZE] __attribute__((aligned(64)));
+	const struct xs_layout *l = case_layout();
+	struct vmm_vm *vm = case_vm(1, true);
+	struct vmm_vcpu *v = vmm_vcpu(vm, 0);
+	uint64_t mask = XS_BIT(XS_SSE) | (avx ? XS_BIT(XS_YMM) : 0);
+	unsigned int i, reg = avx ? 32 : 16;
+	struct xs_state want = { 0 }, got;
+	struct vmm_step s[] = {
+		STEP(FILL_XMM, REGS_SRC), STEP(XSAVE, mask), STEP(READ_XMM, REGS_DST),
+	};
+
+	if (avx) {
+		require_component(v, XS_YMM);
+		s[0].op = GUEST_OP_FILL_YMM;
+		s[2].op = GUEST_OP_READ_YMM;
+		SETUP(xs_fill(l, want.b, sizeof(want.b), XS_YMM, run_seed() + 1));
+	}
+	SETUP(xs_fill(l, want.b, sizeof(want.b), XS_SSE, run_seed()));
+	xs_set_xstate_bv(want.b, mask);
+	memset(area, 0, sizeof(area));
+	for (i = 0; i < 16; i++) {
+		memcpy(area + REGS_SRC + i * reg,
+		       (uint8_t *)xs_comp(l, want.b, sizeof(want.b), XS_SSE) + 16 * i, 16);
+		if (avx)
+			memcpy(area + REGS_SRC + i * reg + 16,
+			       (uint8_t *)xs_comp(l, want.b, sizeof(want.b), XS_YMM) + 16 * i, 16);
+	}
+	SETUP(vmm_guest_seq(v, s, ARRAY_SIZE(s), area, sizeof(area)));
+	CHECK(!memcmp(area + REGS_DST, area + REGS_SRC, 16 * reg),
+	      "the registers read back in the same run differ from what was loaded");
+	memcpy(got.b, area, sizeof(got.b));
+	/* MXCSR, in the SSE component, is the guest's own: no MOVDQU loads it. */
+	xs_set_mxcsr(want.b, xs_mxcsr(got.b));
+	case_expect_components(&want, &got, mask,
+			       "the guest's XSAVE right after loading the registers");
+	case_get(v, &got);
+	case_expect_components(&want, &got, mask, "KVM_GET_XSAVE after the run");
+	vmm_vm_free(vm);
+}
+
+CASE(xsave, sse_registers_in_one_run, .needs = NEED_GUEST)
+{
+	registers_in_one_run(false);
+}
+
+CASE(xsave, avx_registers_in_one_run, .needs = NEED_GUEST)
+{
+	registers_in_one_run(true);
+}

@@ -141,18 +141,39 @@ int vmm_start(struct vmm_vcpu *v)
 	return rc;
 }
 
-static const char *const op_names[] = {
+static const char *const op_names[GUEST_NR_OPS] = {
 	[GUEST_OP_NOP] = "NOP", [GUEST_OP_RDPKRU] = "RDPKRU",
 	[GUEST_OP_WRPKRU] = "WRPKRU", [GUEST_OP_XSAVE] = "XSAVE",
 	[GUEST_OP_XRSTOR] = "XRSTOR", [GUEST_OP_XGETBV] = "XGETBV",
 	[GUEST_OP_XSETBV] = "XSETBV", [GUEST_OP_CR4_SET] = "MOV CR4",
+	[GUEST_OP_FILL_XMM] = "MOVDQU to XMM0-15",
+	[GUEST_OP_READ_XMM] = "MOVDQU from XMM0-15",
+	[GUEST_OP_FILL_YMM] = "VMOVDQU to YMM0-15",
+	[GUEST_OP_READ_YMM] = "VMOVDQU from YMM0-15",
+	[GUEST_OP_SEQ] = "sequence",
 };
 
-/*
- * Have the guest perform op. Returns 0, a negative errno when the vCPU
- * could not run it, or the positive vector of the exception it raised.
- */
-int vmm_guest_op(struct vmm_vcpu *v, int op, uint64_t arg, uint64_t *ret)
+/* The guest trusts what it is given: area offsets stay inside the area. */
+static int check_op(int op, uint64_t arg)
+{
+	uint64_t span = 0;
+
+	if (op < 0 || op >= GUEST_NR_OPS)
+		return vmm_failf(EINVAL, "guest operation %d unknown", op);
+	if (op == GUEST_OP_FILL_XMM || op == GUEST_OP_READ_XMM)
+		span = 256;
+	if (op == GUEST_OP_FILL_YMM || op == GUEST_OP_READ_YMM)
+		span = 512;
+	if (span && (arg > GUEST_AREA_SIZE || GUEST_AREA_SIZE - arg < span))
+		return vmm_failf(EINVAL, "guest %s: area offset %llu + %llu "
+				 "beyond its %d bytes", op_names[op],
+				 (unsigned long long)arg,
+				 (unsigned long long)span, GUEST_AREA_SIZE);
+	return 0;
+}
+
+/* One KVM_RUN for what the mailbox holds; the vector it raised, if any. */
+static int run_op(struct vmm_vcpu *v, int op, uint64_t arg)
 {
 	struct guest_mbox *mb = v->mbox;
 	int rc;
@@ -164,16 +185,62 @@ int vmm_guest_op(struct vmm_vcpu *v, int op, uint64_t arg, uint64_t *ret)
 	mb->arg = arg;
 	mb->vector = 0;
 	rc = run_to_sync(v);
+	return rc ? rc : (int)mb->vector;
+}
+
+/*
+ * Have the guest perform op. Returns 0, a negative errno when the vCPU
+ * could not run it, or the positive vector of the exception it raised.
+ */
+int vmm_guest_op(struct vmm_vcpu *v, int op, uint64_t arg, uint64_t *ret)
+{
+	int rc = check_op(op, arg);
+
+	if (!rc && op == GUEST_OP_SEQ)
+		rc = vmm_failf(EINVAL, "guest sequence: use vmm_guest_seq()");
+	rc = rc ?: run_op(v, op, arg);
+	if (rc > 0)
+		vmm_failf(EFAULT, "guest %s: exception vector %d", op_names[op], rc);
+	if (!rc && ret)
+		*ret = v->mbox->ret;
+	return rc;
+}
+
+int vmm_guest_seq(struct vmm_vcpu *v, struct vmm_step *steps, unsigned int n,
+		  void *area, size_t size)
+{
+	struct guest_mbox *mb = v->mbox;
+	unsigned int i;
+	int rc = 0;
+
+	if (!n || n > GUEST_SEQ_MAX || size > GUEST_AREA_SIZE)
+		return vmm_failf(EINVAL, "guest sequence: %u steps (1 to %d), "
+				 "area %zu bytes (at most %d)", n, GUEST_SEQ_MAX,
+				 size, GUEST_AREA_SIZE);
+	for (i = 0; i < n && !rc; i++) {
+		rc = check_op(steps[i].op, steps[i].arg);
+		if (!rc && steps[i].op == GUEST_OP_SEQ)
+			rc = vmm_failf(EINVAL, "guest sequence: step %u is a sequence", i);
+		mb->seq[i] = (struct guest_step){ .op = steps[i].op,
+						  .arg = steps[i].arg };
+	}
 	if (rc)
 		return rc;
-	if (mb->vector) {
-		vmm_failf(EFAULT, "guest %s: exception vector %lu", op_names[op],
-			  (unsigned long)mb->vector);
-		return (int)mb->vector;
+	memset(mb->area, 0, sizeof(mb->area));
+	if (area)
+		memcpy(mb->area, area, size);
+	rc = run_op(v, GUEST_OP_SEQ, n);
+	for (i = 0; i < mb->ret && i < n; i++)
+		steps[i].ret = mb->seq[i].ret;
+	if (rc > 0) {
+		vmm_failf(EFAULT, "guest sequence: step %llu (%s): exception "
+			  "vector %d", (unsigned long long)mb->ret - 1,
+			  op_names[steps[mb->ret - 1].op], rc);
+		return rc;
 	}
-	if (ret)
-		*ret = mb->ret;
-	return 0;
+	if (!rc && area)
+		memcpy(area, mb->area, size);
+	return rc;
 }
 
 int vmm_guest_rdpkru(struct vmm_vcpu *v, uint32_t *pkru)

@@ -5,7 +5,9 @@
  *
  * Nothing here exits. Every call returns 0 or a negative errno and leaves
  * "IOCTL_NAME: message (ENAME)" in vmm_strerror(), so the runner can tell
- * a harness error from a kernel that does not conform.
+ * a harness error from a kernel that does not conform; the guest
+ * operations (vmm_guest_*) may also return the positive vector of an
+ * exception the guest raised.
  */
 #ifndef VMM_H
 #define VMM_H
@@ -14,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "guest/guest.h"
 #include "vmm/host.h"
 #include "vmm/xs.h"
 
@@ -57,6 +60,23 @@ int vmm_guest_xrstor(struct vmm_vcpu *v, uint64_t rfbm, const void *in,
 		     size_t size);
 int vmm_guest_xsetbv(struct vmm_vcpu *v, uint64_t xcr0);
 int vmm_guest_cr4_set(struct vmm_vcpu *v, uint64_t bits, uint64_t *cr4);
+
+/*
+ * Steps the guest performs in one KVM_RUN, so no VM exit and no PKRU
+ * switch of KVM's comes between them: GUEST_OP_* (guest/guest.h) but
+ * GUEST_OP_SEQ, with area's size bytes as the guest's area (copied in
+ * before, out after; NULL: zeroed). Returns 0, a negative errno, or the
+ * vector of the first step that raised one (vmm_strerror() names it);
+ * each step's ret is filled in as far as the guest got.
+ */
+struct vmm_step {
+	int op;
+	uint64_t arg;
+	uint64_t ret;
+};
+
+int vmm_guest_seq(struct vmm_vcpu *v, struct vmm_step *steps, unsigned int n,
+		  void *area, size_t size);
 #define VMM_CR4_PKE (1ULL << 22)
 
 /*
