@@ -17,10 +17,11 @@
 #else
 #define COMPAT_SAFE_DECL	do { } while (0)
 #define COMPAT_SAFE_OUTPUTS(v)	KVM_ASM_SAFE_OUTPUTS(v)
-/* Close descriptors the library leaked on the binary (vmm/compat.c). */
-#define COMPAT_MAX_FD 1024
-void compat_elf_fds(bool *mark, bool close_new);
+#endif
 
+/* 6.1's feature list has PKU but not OSPKE. */
+#ifndef X86_FEATURE_OSPKE
+#define X86_FEATURE_OSPKE	KVM_X86_CPU_FEATURE(0x7, 0, ECX, 4)
 #endif
 
 /*

@@ -4,7 +4,6 @@
  * offers guests, through raw system ioctls on /dev/kvm (the library would
  * exit on the first failure; the runner must report it instead).
  */
-#include <cpuid.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -18,7 +17,7 @@
 #include <unistd.h>
 #include <linux/kvm.h>
 
-#include "vmm/vmm.h"
+#include "vmm/internal.h"
 
 #define KVM_DEV "/dev/kvm"
 #ifndef KVM_CAP_USER_MEMORY2
@@ -28,9 +27,9 @@
 static struct vmm_host host_info;
 static bool host_probed;
 
-static void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
+static void host_cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
-	__cpuid_count(leaf, sub, r[0], r[1], r[2], r[3]);
+	__cpuid(leaf, sub, &r[0], &r[1], &r[2], &r[3]);
 }
 
 static uint64_t xgetbv0(void)
@@ -59,36 +58,36 @@ static void probe_cpu(struct vmm_host *h)
 	uint64_t mask;
 	int i;
 
-	cpuid(0, 0, r);
+	host_cpuid(0, 0, r);
 	max = r[0];
 	memcpy(h->vendor, &r[1], 4);
 	memcpy(h->vendor + 4, &r[3], 4);
 	memcpy(h->vendor + 8, &r[2], 4);
-	cpuid(1, 0, r);
+	host_cpuid(1, 0, r);
 	fam = (r[0] >> 8) & 0xf;
 	h->family = fam == 0xf ? fam + ((r[0] >> 20) & 0xff) : fam;
 	h->model = ((r[0] >> 4) & 0xf) | (fam >= 6 ? ((r[0] >> 16) & 0xf) << 4 : 0);
 	h->stepping = r[0] & 0xf;
 	h->mxcsr_mask = mxcsr_mask();
-	h->host_xsave = r[2] & (1u << 26);
-	if (r[2] & (1u << 27))		/* OSXSAVE: XGETBV is usable */
+	h->host_xsave = this_cpu_has(X86_FEATURE_XSAVE);
+	if (this_cpu_has(X86_FEATURE_OSXSAVE))	/* XGETBV is usable */
 		h->host_xcr0 = xgetbv0();
 	if (max >= 7) {
-		cpuid(7, 0, r);
-		h->host_pku = r[2] & (1u << 3);
-		h->host_ospke = r[2] & (1u << 4);
+		host_cpuid(7, 0, r);
+		h->host_pku = this_cpu_has(X86_FEATURE_PKU);
+		h->host_ospke = this_cpu_has(X86_FEATURE_OSPKE);
 	}
 	xs_layout_init(&h->layout);
 	if (!h->host_xsave || max < 0xd)
 		return;
-	cpuid(0xd, 0, r);
+	host_cpuid(0xd, 0, r);
 	mask = r[0] | ((uint64_t)r[3] << 32);
-	cpuid(0xd, 1, r);
+	host_cpuid(0xd, 1, r);
 	mask |= r[2] | ((uint64_t)r[3] << 32);	/* supervisor components */
 	for (i = 2; i < XS_NCOMP; i++) {
 		if (!(mask & XS_BIT(i)))
 			continue;
-		cpuid(0xd, i, r);
+		host_cpuid(0xd, i, r);
 		xs_layout_add(&h->layout, i, r[0], r[1], r[2]);
 	}
 }
@@ -131,10 +130,8 @@ static void probe_guest_cpuid(struct vmm_host *h, const struct kvm_cpuid2 *c)
 	const struct kvm_cpuid_entry2 *e;
 	int i;
 
-	e = entry(c, 1, 0);
-	h->guest_xsave = e && (e->ecx & (1u << 26));
-	e = entry(c, 7, 0);
-	h->guest_pku = e && (e->ecx & (1u << 3));
+	h->guest_xsave = kvm_cpuid_has(c, X86_FEATURE_XSAVE);
+	h->guest_pku = kvm_cpuid_has(c, X86_FEATURE_PKU);
 	xs_layout_init(&h->kvm_layout);
 	e = entry(c, 0xd, 0);
 	if (!e)

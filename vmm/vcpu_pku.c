@@ -35,18 +35,25 @@ int vmm_vcpu_pke_off(struct vmm_vcpu *v)
  * xfeatures from leaf 0xD alone (guest_supported_xcr0), as a VMM's CPU
  * model without PKU does.
  */
-static void clear_pku_bits(struct kvm_cpuid2 *c)
+static void clear_feature(struct kvm_cpuid2 *c, struct kvm_x86_cpu_feature f)
 {
 	struct kvm_cpuid_entry2 *e;
 	unsigned int i;
 
 	for (i = 0; i < c->nent; i++) {
 		e = &c->entries[i];
-		if (e->function == 7 && e->index == 0)
-			e->ecx &= ~((1u << 3) | (1u << 4));
-		if (e->function == 0xd && e->index == 0)
-			e->eax &= ~(1u << XS_PKRU);
+		/* eax..edx in the order of f.reg, as in kvm_cpuid_has(). */
+		if (e->function == f.function && e->index == f.index)
+			(&e->eax)[f.reg] &= ~(1u << f.bit);
 	}
+}
+
+static void clear_pku_bits(struct kvm_cpuid2 *c)
+{
+	clear_feature(c, X86_FEATURE_PKU);
+	clear_feature(c, X86_FEATURE_OSPKE);
+	clear_feature(c, (struct kvm_x86_cpu_feature)
+		      KVM_X86_CPU_FEATURE(0xd, 0, EAX, XS_PKRU));
 }
 
 int vmm_vcpu_hide_pku(struct vmm_vcpu *v)
