@@ -28,10 +28,14 @@ kernel's run and every cross-kernel move passed, else 1.
   --modules DIR  that kernel's lib/modules/RELEASE folder (kvm_amd and
                  what it depends on are loaded from there)
   --no-upstream  leave out the kernel's own selftests
-  --vm-timeout S kill QEMU after S seconds per kernel (default 120)
+  --vm-timeout S kill QEMU after S seconds per kernel, 1 to 86400
+                 (default 120)
 Debian kernels and busybox-static are downloaded with apt-get into
 .cache/vm/ (or \$XSAVE_ABI_CACHE) and reused; each run's files stay under
 build/vm/.
+SIGINT, SIGTERM or SIGHUP stop everything this script started, QEMU
+included, within a second; no partial --json or --junit file is left, and
+the exit status is 128 + the signal's number.
 Harness options (passed on, also under --vm):
 USAGE
 	[ -x "$bin" ] && "$bin" --help | sed -n '/^  /p'
@@ -64,18 +68,69 @@ note_skipped() {
 	} >&2
 }
 
+# The work under way (make, the harness, vm/vm.sh) runs in a process group
+# of its own, job. A signal stops that whole group, TERM first and KILL
+# after 0.75 s (a job not yet in its group is stopped by its PID), removes
+# the temporary file and ends this script by the same signal.
+job="" out=""
+# running JOB: a process of that group, or JOB itself before it has a group
+# of its own, has not ended (a zombie has, even before its reaper sees it).
+running() {
+	ps -A -o pid= -o pgid= -o stat= |
+		awk -v j="$1" '($1 == j || $2 == j) && $3 !~ /^Z/ { f = 1 } END { exit !f }'
+}
+stop() {
+	local i
+	trap '' INT TERM HUP
+	[ "$job" != starting ] || job=${!:-}
+	if [ -n "$job" ]; then
+		kill -TERM -- -"$job" "$job" 2>/dev/null
+		for ((i = 0; i < 15; i++)); do
+			running "$job" || break
+			sleep 0.05
+		done
+		kill -KILL -- -"$job" "$job" 2>/dev/null
+	fi
+	[ -z "$out" ] || rm -f "$out"
+	trap - "$1"
+	kill -s "$1" $$
+	exit $((128 + $2))
+}
+trap 'stop INT 2' INT
+trap 'stop TERM 15' TERM
+trap 'stop HUP 1' HUP
+
+# start CMD...: CMD as that job, waited for (bash runs a trap during wait
+# at once, during a foreground command only once it ends).
+start() {
+	local rc
+	job=starting
+	setsid "$@" &
+	job=$!
+	wait "$job"
+	rc=$?
+	job=""
+	return "$rc"
+}
+
+# teed CMD...: start CMD with its output on stdout and in $out; CMD's status.
+teed() {
+	start "$BASH" -c '"$@" | tee "$0"; exit "${PIPESTATUS[0]}"' "$out" "$@"
+}
+
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 if [ "$vm" = 1 ]; then
-	"$top/vm/vm.sh" "${args[@]}" | tee "$out"
-	rc=${PIPESTATUS[0]}
+	teed "$top/vm/vm.sh" "${args[@]}"
+	rc=$?
 else
 	if [ "$build" = 1 ]; then
-		make -s --no-print-directory -C "$top" all >&2 || { echo "run.sh: build failed" >&2; exit 2; }
+		start make -s --no-print-directory -C "$top" all >&2 ||
+			{ echo "run.sh: build failed" >&2; exit 2; }
 	fi
 	[ -x "$bin" ] || { echo "run.sh: $bin is missing: run make" >&2; exit 2; }
-	"$bin" "${args[@]}" | tee "$out"
-	rc=${PIPESTATUS[0]}
+	teed "$bin" "${args[@]}"
+	rc=$?
 	note_skipped "$out"
 fi
 # One plain closing line: passed counts XFAIL and XPASS, failed counts errors.

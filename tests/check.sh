@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Sourced by the shell tests, after they set t_name: check WHAT EXPR counts
 # whether EXPR holds and names WHAT when it does not; t_done prints the
-# "NAME: N passed, N failed" line run-tests.sh adds up.
+# "NAME: N passed, N failed" line run-tests.sh adds up and ends the test,
+# exit 1 when a check failed.
 passed=0
 failed=0
 
@@ -16,4 +17,6 @@ check() {
 
 t_done() {
 	echo "$t_name: $passed passed, $failed failed"
+	[ "$failed" -eq 0 ] || exit 1
+	exit 0
 }

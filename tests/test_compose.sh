@@ -4,12 +4,14 @@
 # results differ from it, a machine that never reported, a boot for state
 # loads only, and a clean run.
 # The harness's own files come from test_report (report.ktap, .json, .xml in
-# the folder given as $1), so the composer is tested on the real writers.
+# the folder given as $1), so the composer is tested on the real writers;
+# run alone, this test runs build/tests/test_report first.
 set -u
 tmp=$1
 compose=$(dirname "$0")/../vm/compose.sh
 t_name=test_compose
 . "$(dirname "$0")/check.sh"
+[ -s "$tmp/report.ktap" ] || "$(dirname "$0")/../build/tests/test_report" "$tmp" >/dev/null
 has() { grep -qxF -- "$1" "$2"; }
 
 # run LABEL DIR RC: a run folder whose harness output is test_report's.

@@ -4,11 +4,15 @@
 # usage: boot.sh VMLINUZ INITRD WORK TIMEOUT_S
 # Leaves WORK/console.log (ttyS0) and, on success, WORK/out/ (the tar stream
 # /init wrote to ttyS1 after a line with its size and sha256, both checked).
-# Exit 0 results received, 1 none (the reason on stderr).
+# Exit 0 results received, 1 none (the reason on stderr). SIGINT, SIGTERM
+# or SIGHUP stop QEMU, and this script then dies by the same signal.
+# $XSAVE_ABI_QEMU names another program to run instead of
+# qemu-system-x86_64 (the tests give one that hangs like a stuck guest).
 set -u
+[ $# = 4 ] || { echo "vm: usage: boot.sh VMLINUZ INITRD WORK TIMEOUT_S" >&2; exit 2; }
 kernel=$1 initrd=$2 work=$3 limit=$4
 
-qemu=qemu-system-x86_64
+qemu=${XSAVE_ABI_QEMU:-qemu-system-x86_64}
 mkdir -p "$work"
 rm -rf "$work/out" "$work/results.bin" "$work/results.tar"
 : >"$work/console.log"
@@ -16,15 +20,34 @@ rm -rf "$work/out" "$work/results.bin" "$work/results.tar"
 # TCG gives an AMD CPU with SVM, nested paging and PKU (-cpu max). The
 # console and the results port are files: nothing is read from a terminal.
 # A hung guest is killed by its PID (timeout(1) sends SIGKILL) once the time
-# is up; timeout then exits 137. If this script is stopped, QEMU goes too
-# (timeout passes SIGTERM on).
-timeout -s KILL "$limit" "$qemu" -accel tcg -cpu max -m 1G -smp 1 -no-reboot \
+# is up; timeout then exits 137. --foreground keeps QEMU in this process
+# group, so a signal to the group (run.sh stopping, Ctrl-C) reaches it.
+timeout --foreground -s KILL "$limit" "$qemu" -accel tcg -cpu max -m 1G -smp 1 -no-reboot \
 	-net none -display none -monitor none \
 	-serial "file:$work/console.log" -serial "file:$work/results.bin" \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append 'console=ttyS0 panic=-1 quiet' </dev/null >"$work/qemu.log" 2>&1 &
 pid=$!
-trap 'kill -TERM $pid 2>/dev/null; exit 1' TERM INT HUP
+
+# A signal is not a failed boot: QEMU goes (timeout passes SIGTERM on; KILL
+# after 0.5 s), then this script dies by the signal, so vm.sh stops too.
+stop() {
+	local i
+	trap '' INT TERM HUP
+	kill -TERM "$pid" 2>/dev/null
+	for ((i = 0; i < 10; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	pkill -KILL -P "$pid" 2>/dev/null
+	kill -KILL "$pid" 2>/dev/null
+	trap - "$1"
+	kill -s "$1" $$
+	exit $((128 + $2))
+}
+trap 'stop INT 2' INT
+trap 'stop TERM 15' TERM
+trap 'stop HUP 1' HUP
 { wait $pid; } 2>/dev/null
 qrc=$?
 trap - TERM INT HUP

@@ -14,6 +14,7 @@ set -u
 json="" junit=""
 while [ $# -gt 0 ]; do
 	case "$1" in
+	--json|--junit) [ $# -ge 2 ] || { echo "vm: compose.sh: $1 needs a value: a file" >&2; exit 2; } ;;&
 	--json) json=$2; shift 2 ;;
 	--junit) junit=$2; shift 2 ;;
 	*) break ;;
@@ -440,10 +441,45 @@ write_junit() {
 	printf '</testsuites>\n'
 }
 
+# write_file FILE WRITER: WRITER's output into FILE, never a partial one. An
+# absent or regular file, also through a symlink (the link stays), is
+# written to FILE.tmp-PID beside it and renamed over it once complete; a
+# character device or FIFO is written in place; anything else is refused.
+# A signal stops the writer, removes the temporary file and ends the script
+# by the signal. The writer runs as a job: bash 5.2 misparses a trap that
+# runs amid its command substitutions, but not one that runs during wait.
+partial="" writer=""
+write_file() {
+	local to s
+	to=$(realpath -m -- "$1")
+	if [ -c "$to" ] || [ -p "$to" ]; then
+		"$2" >"$to" || { echo "vm: writing $1 failed" >&2; exit 2; }
+		return 0
+	fi
+	if [ -e "$to" ] && [ ! -f "$to" ]; then
+		echo "vm: $1 is not a regular file, a character device or a FIFO: not written" >&2
+		exit 2
+	fi
+	partial=$to.tmp-$$ writer=""
+	for s in INT TERM HUP; do
+		trap 'kill -TERM $writer 2>/dev/null; wait $writer; rm -f "$partial"
+			trap - '$s'; kill -s '$s' $$' $s
+	done
+	rm -f "$partial"
+	"$2" >"$partial" &
+	writer=$!
+	if ! wait "$writer" || ! mv -fT "$partial" "$to"; then
+		rm -f "$partial"
+		echo "vm: writing $1 failed" >&2
+		exit 2
+	fi
+	trap - INT TERM HUP
+}
+
 [ ${#runs[@]} -gt 0 ] || { echo "compose.sh: no run folders" >&2; exit 2; }
 write_ktap
-[ -n "$json" ] && write_json >"$json"
-[ -n "$junit" ] && write_junit >"$junit"
+[ -z "$json" ] || write_file "$json" write_json
+[ -z "$junit" ] || write_file "$junit" write_junit
 for r in "${runs[@]}"; do run_verdict "$r" >/dev/null || exit 1; done
 cross_pairs | cut -f2 | grep -qv '^pass$' && exit 1
 exit 0

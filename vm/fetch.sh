@@ -9,13 +9,33 @@
 #                                  holding vmlinuz and mod/ (modules, in
 #                                  load order in mod/order)
 #   fetch.sh CACHE busybox         prints the path of a static busybox
+# With $XSAVE_ABI_OFFLINE set, neither apt-cache nor apt-get runs: the
+# newest cached build is used, and none is an error (tests give a made-up
+# cache: NAME/.ok, and vmlinuz, mod/order, mod/*.ko or busybox).
+# A signal removes an unfinished download.
 set -u
+die() { echo "vm: $*" >&2; exit 2; }
+
+[ $# -ge 2 ] || die "usage: fetch.sh CACHE kernel SERIES, or fetch.sh CACHE busybox"
 here=$(cd "$(dirname "$0")" && pwd)
 cache=$1
-mkdir -p "$cache" && cache=$(cd "$cache" && pwd) || { echo "vm: cannot create $1" >&2; exit 2; }
+mkdir -p "$cache" && cache=$(cd "$cache" && pwd) || die "cannot create $1"
 what=$2
 
-die() { echo "vm: $*" >&2; exit 2; }
+# A signal during a download removes it, then ends the (sub)shell by the
+# signal. Set where the download starts: command substitutions reset traps.
+dl=""
+stop() {
+	rm -rf "$dl"
+	trap - "$1"
+	kill -s "$1" "$BASHPID"
+	exit $((128 + $2))
+}
+catch() {
+	trap 'stop INT 2' INT
+	trap 'stop TERM 15' TERM
+	trap 'stop HUP 1' HUP
+}
 
 pattern() {
 	case "$1" in
@@ -53,7 +73,9 @@ unpack() {
 	local name=$1 dir=$cache/$1 tmp
 	[ -f "$dir/.ok" ] && return 0
 	command -v apt-get >/dev/null || die "apt-get not found: --vm downloads Debian packages"
-	tmp=$(mktemp -d "$cache/.dl.XXXXXX")
+	catch
+	dl=$(mktemp -d "$cache/.dl.XXXXXX")
+	tmp=$dl
 	echo "vm: downloading $name" >&2
 	if ! (cd "$tmp" && apt-get download -q "$name" >&2 2>"$tmp/log"); then
 		cat "$tmp/log" >&2
@@ -64,6 +86,7 @@ unpack() {
 	mkdir -p "$dir"
 	dpkg -x "$tmp"/*.deb "$dir/root" || { rm -rf "$tmp" "$dir"; die "dpkg -x $name failed"; }
 	rm -rf "$tmp"
+	dl=""
 }
 
 # Cached builds of the same series other than NAME, newest first.
@@ -79,6 +102,12 @@ cached_others() {
 fetch() {
 	local pat name old
 	pat=$(pattern "$1")
+	if [ -n "${XSAVE_ABI_OFFLINE:-}" ]; then
+		name=$(cached_others "$pat" - | head -n 1)
+		[ -n "$name" ] || die "XSAVE_ABI_OFFLINE is set and $cache holds no build matching $pat"
+		echo "$name"
+		return
+	fi
 	name=$(resolve "$pat")
 	old=$(cached_others "$pat" "${name:-none}" | head -n 1)
 	if [ -z "$name" ]; then
@@ -112,7 +141,8 @@ prepare_kernel() {
 
 case "$what" in
 kernel)
-	series=${3:?kernel series}
+	series=${3:-}
+	[ -n "$series" ] || die "fetch.sh: kernel needs a SERIES: 6.12 or 6.1"
 	name=$(fetch "$series") || exit 2
 	prepare_kernel "$cache/$name"
 	# Older builds of this series are no longer needed.

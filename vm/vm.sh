@@ -4,38 +4,61 @@
 # nested paging and PKU) under one or more Debian kernels; run.sh --vm.
 # usage: vm.sh [KERNEL]... [--modules DIR] [--no-upstream] [--vm-timeout S]
 #              [--json FILE] [--junit FILE] [harness options]
+# SIGINT, SIGTERM or SIGHUP stop every process it started (QEMU included)
+# and end it by the same signal; nothing else boots, no report is written.
+# Environment: $XSAVE_ABI_CACHE the download cache (.cache/vm), and for
+# tests $XSAVE_ABI_WORK the run folders (build/vm), $XSAVE_ABI_QEMU a
+# program run instead of QEMU (boot.sh; Debian's QEMU is then not installed)
+# and $XSAVE_ABI_OFFLINE (fetch.sh).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 here=$top/vm
 cache=${XSAVE_ABI_CACHE:-$top/.cache/vm}
-work=build/vm
+work=${XSAVE_ABI_WORK:-build/vm}
 machine="qemu-tcg cpu=max"
 harness=build/xsave-abi-static
 
 die() { echo "vm: $*" >&2; exit 2; }
+
+# needs N OPTION WHAT: OPTION, one of the N arguments left, has a value.
+needs() { [ "$1" -ge 2 ] || die "$2 needs a value: $3"; }
+
+# seconds VALUE: --vm-timeout's value, 1 to 86400, decimal digits only.
+seconds() {
+	case "$1" in
+	[1-9] | [1-9][0-9] | [1-9][0-9][0-9] | [1-9][0-9][0-9][0-9] | [1-9][0-9][0-9][0-9][0-9])
+		[ "$1" -le 86400 ] && return 0 ;;
+	esac
+	die "--vm-timeout: '$1' is not a whole number of seconds from 1 to 86400 (decimal digits only)"
+}
 
 kernels=() hargs=() json="" junit="" modules="" upstream=1 limit=120
 while [ $# -gt 0 ]; do
 	case "$1" in
 	6.12|6.1) kernels+=("$1") ;;
 	all) kernels+=(6.12 6.1) ;;
-	--modules) modules=${2:?--modules needs a folder}; shift ;;
+	--modules) needs $# "$1" "a folder (lib/modules/RELEASE)"; modules=$2; shift ;;
 	--no-upstream) upstream=0 ;;
-	--vm-timeout) limit=${2:?--vm-timeout needs seconds}; shift ;;
-	--json) json=${2:?--json needs a file}; shift ;;
-	--junit) junit=${2:?--junit needs a file}; shift ;;
+	--vm-timeout) needs $# "$1" "seconds, 1 to 86400"; seconds "$2"; limit=$2; shift ;;
+	--json|--junit)
+		needs $# "$1" "a file"
+		[ -n "$2" ] || die "$1: '' is not a file name"
+		[ "$1" = --json ] && json=$2 || junit=$2
+		shift
+		;;
 	--list) die "--list lists the cases without running them: use ./run.sh --list" ;;
-	-t|-x|-g|--seed|--timeout) hargs+=("$1" "${2:?$1 needs a value}"); shift ;;
+	-t|--test|-x|--exclude) needs $# "$1" "a GLOB"; hargs+=("$1" "$2"); shift ;;
+	-g|--group) needs $# "$1" "a group NAME"; hargs+=("$1" "$2"); shift ;;
+	--seed|--timeout) needs $# "$1" "a number"; hargs+=("$1" "$2"); shift ;;
 	-*) hargs+=("$1") ;;
 	*)
-		[ -f "$1" ] || die "'$1' is neither a known kernel (6.12, 6.1, all) nor a kernel image"
+		[ -f "$1" ] || die "unknown kernel '$1': KERNEL is 6.12, 6.1, all or the path of a kernel image (with --modules DIR)"
 		kernels+=("$(realpath "$1")")
 		;;
 	esac
 	shift
 done
 [ ${#kernels[@]} -gt 0 ] || kernels=(6.12)
-case "$limit" in ''|*[!0-9]*) die "--vm-timeout wants whole seconds, not '$limit'" ;; esac
 for k in "${kernels[@]}"; do
 	case "$k" in
 	/*) [ -n "$modules" ] || die "kernel image $k needs --modules DIR (its lib/modules/RELEASE folder)" ;;
@@ -48,6 +71,45 @@ done
 [ -z "$junit" ] || junit=$(realpath -m "$junit")
 cd "$top" || exit 2
 
+# A signal stops every process this script started, their children too
+# (boot.sh takes QEMU along): TERM, KILL after 0.75 s. Then the script dies
+# by the same signal: nothing else boots and no report is written.
+# At most one command substitution per command from here on: bash 5.2
+# misparses a trap that runs between two of them (and then the command).
+descendants() {
+	local c
+	for c in $(pgrep -P "$1"); do
+		echo "$c"
+		descendants "$c"
+	done
+}
+stop() {
+	local pids i
+	trap '' INT TERM HUP
+	pids=$(descendants $$)
+	if [ -n "$pids" ]; then
+		kill -TERM $pids 2>/dev/null
+		for ((i = 0; i < 15; i++)); do
+			ps -o stat= -p "${pids//$'\n'/,}" | grep -qv '^Z' || break
+			sleep 0.05
+		done
+		kill -KILL $pids 2>/dev/null
+	fi
+	trap - "$1"
+	kill -s "$1" $$
+	exit $((128 + $2))
+}
+trap 'stop INT 2' INT
+trap 'stop TERM 15' TERM
+trap 'stop HUP 1' HUP
+
+# step CMD...: CMD as a job that is waited for, since bash runs a trap
+# during wait at once but only after a foreground command has ended.
+step() {
+	"$@" &
+	wait $!
+}
+
 # Debian's linux-source tree whose selftests match a kernel series; a
 # vendor's kernel gets the default (oldest) tree, whose tests run on newer
 # kernels.
@@ -59,8 +121,10 @@ tree_of() {
 }
 
 build() {
-	local k o src pkg
-	scripts/deps.sh qemu-system-x86 cpio xz-utils kmod || exit 2
+	local k o src pkg deps="cpio xz-utils kmod"
+	# A QEMU of one's own needs no Debian package.
+	[ -n "${XSAVE_ABI_QEMU:-}" ] || deps="qemu-system-x86 $deps"
+	scripts/deps.sh $deps || exit 2
 	make -s static >&2 || die "building $harness failed"
 	[ "$upstream" = 1 ] || return 0
 	for k in "${kernels[@]}"; do
@@ -87,7 +151,7 @@ vendor_kernel() {
 
 # One kernel: fetch, initramfs, boot; fills the run folder compose.sh reads.
 run_kernel() {
-	local k=$1 run=$2 kdir label t0 t1 o src pkg up=-
+	local k=$1 run=$2 kdir label t0 t1 o src pkg why rc up=-
 	case "$k" in
 	/*)
 		label=$(basename "$k")
@@ -97,7 +161,8 @@ run_kernel() {
 		;;
 	*)
 		label=$k
-		kdir=$("$here/fetch.sh" "$cache" kernel "$k") || exit 2
+		step "$here/fetch.sh" "$cache" kernel "$k" >"$run/kdir" || exit 2
+		kdir=$(cat "$run/kdir")
 		basename "$kdir" >"$run/package"
 		;;
 	esac
@@ -109,19 +174,23 @@ run_kernel() {
 		cat "$o/ktree/.kversion" >"$run/tree"
 		echo "${UPSTREAM_TIMEOUT:-60}" >"$run/upstream_timeout"
 	fi
-	"$here/initramfs.sh" "$run/initrd.cpio" "$kdir" "$busybox" "$harness" "$up" \
+	step "$here/initramfs.sh" "$run/initrd.cpio" "$kdir" "$busybox" "$harness" "$up" \
 		"$run/args" "$run/in" || die "building the initramfs for $label failed"
-	echo "vm: $label: booting $(cat "$run/package")$(what_for "$run") (limit ${limit} s)" >&2
+	why=$(what_for "$run")
+	echo "vm: $label: booting $(cat "$run/package")$why (limit ${limit} s)" >&2
 	t0=$(date +%s%N)
-	"$here/boot.sh" "$kdir/vmlinuz" "$run/initrd.cpio" "$run" "$limit" 2>"$run/error"
+	step "$here/boot.sh" "$kdir/vmlinuz" "$run/initrd.cpio" "$run" "$limit" 2>"$run/error"
+	rc=$?
+	# boot.sh stopped by a signal (sent to it alone): so is the whole run.
+	case "$rc" in 129 | 130 | 143) stop "$(kill -l "$rc")" $((rc - 128)) ;; esac
 	t1=$(date +%s%N)
 	[ -s "$run/error" ] || rm -f "$run/error"
 	if [ -f "$run/out/error" ]; then
 		cp "$run/out/error" "$run/error"
 	elif [ -d "$run/out" ] && [ ! -f "$run/in/state-only" ] &&
 		[ ! -s "$run/out/results.json" ]; then
-		echo "the harness wrote no results (exit code $(cat "$run/out/rc")):" \
-			"$(head -n 2 "$run/out/stderr" | paste -sd ' ')" >"$run/error"
+		why=$(head -n 2 "$run/out/stderr" | paste -sd ' ')
+		echo "the harness wrote no results (exit code $(cat "$run/out/rc")): $why" >"$run/error"
 	fi
 	echo $(((t1 - t0) / 1000000)) >"$run/wall_ms"
 	echo "vm: $label: done in $(cat "$run/wall_ms") ms" >&2
@@ -168,12 +237,23 @@ cross_kernel() {
 	done
 }
 
-build
-# Options the harness would reject, or filters that select nothing, fail
-# here rather than after a boot.
-"$harness" --list "${hargs[@]}" >/dev/null || die "the harness options above were rejected"
-busybox=$("$here/fetch.sh" "$cache" busybox) || exit 2
+# Options the harness would reject, filters that select nothing, and --json
+# or --junit paths it cannot write fail here: before any build, fetch or
+# boot when the harness is built and up to date (an older one might refuse
+# a newer option), else right after the build.
+precheck() {
+	"$harness" --list "${hargs[@]}" ${json:+--json "$json"} ${junit:+--junit "$junit"} \
+		>/dev/null || die "the harness refused the options or paths above"
+}
+if [ -x "$harness" ] && make -s -q static 2>/dev/null; then
+	precheck
+fi
+step build || exit $?
+precheck
 rm -rf "$work"
+mkdir -p "$work"
+step "$here/fetch.sh" "$cache" busybox >"$work/busybox" || exit 2
+busybox=$(cat "$work/busybox")
 dirs=()
 i=0
 for k in "${kernels[@]}"; do
