@@ -74,7 +74,7 @@ int run_cmd_host(int argc, char **argv)
 			argv[optind]);
 		return CMD_EXIT_USAGE;
 	}
-	if (json && out_check(&out, json, why, sizeof(why))) {
+	if (json && out_check(&out, json, false, why, sizeof(why))) {
 		fprintf(stderr, "xsave-abi host: %s\n", why);
 		return CMD_EXIT_USAGE;
 	}

@@ -79,6 +79,9 @@ static int check_existing(struct out_file *o, const struct stat *st,
 	o->ino = st->st_ino;
 	if (S_ISREG(st->st_mode))
 		return probe_folder(o, why, size);
+	/* Opened and closed, a FIFO would show its reader an early end. */
+	if (o->probe_only && S_ISFIFO(st->st_mode))
+		return access(o->path, W_OK) ? fail(why, size, o->path, errno, NULL) : 0;
 	if (S_ISCHR(st->st_mode) || S_ISFIFO(st->st_mode))
 		return open_in_place(o, why, size);
 	return fail(why, size, o->path, S_ISDIR(st->st_mode) ? EISDIR : EINVAL,
@@ -86,13 +89,15 @@ static int check_existing(struct out_file *o, const struct stat *st,
 		    "not a regular file, character device or FIFO: refused");
 }
 
-int out_check(struct out_file *o, const char *path, char *why, size_t size)
+int out_check(struct out_file *o, const char *path, bool probe_only,
+	      char *why, size_t size)
 {
 	struct stat st;
 	int err;
 
 	memset(o, 0, sizeof(*o));
 	o->path = path;
+	o->probe_only = probe_only;
 	o->fd = -1;
 	snprintf(o->target, sizeof(o->target), "%s", path);
 	/* "" and "dir/" name no file a rename could create. */

@@ -22,13 +22,16 @@ struct out_file {
 	char tmp[PATH_MAX + 32];	/* the temporary file, "" when none */
 	int fd;				/* an in-place target, open since the check */
 	bool exists;
+	bool probe_only;		/* checked, never to be written */
 	dev_t dev;			/* an existing target's identity */
 	ino_t ino;
 };
 
 /* Whether path can be written as above, without changing anything yet:
- * 0, or -errno with "PATH: reason" in why. */
-int out_check(struct out_file *o, const char *path, char *why, size_t size);
+ * 0, or -errno with "PATH: reason" in why. probe_only: a check alone,
+ * which opens no FIFO (a later process writes it). */
+int out_check(struct out_file *o, const char *path, bool probe_only,
+	      char *why, size_t size);
 /* Whether two checked targets are the same file. */
 bool out_same(const struct out_file *a, const struct out_file *b);
 /* Start writing a checked target: NULL with errno on failure. */

@@ -59,7 +59,7 @@ static int state_save(const char *path, uint64_t seed)
 	size_t len;
 	int rc;
 
-	if (out_check(&out, path, why, sizeof(why))) {
+	if (out_check(&out, path, false, why, sizeof(why))) {
 		fprintf(stderr, "xsave-abi state save: %s\n", why);
 		return CMD_EXIT_USAGE;
 	}

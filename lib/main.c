@@ -218,9 +218,9 @@ static int check_reports(struct cli *c)
 {
 	char why[PATH_MAX + 128];
 
-	if (c->json && out_check(&c->json_out, c->json, why, sizeof(why)))
+	if (c->json && out_check(&c->json_out, c->json, c->list, why, sizeof(why)))
 		goto bad;
-	if (c->junit && out_check(&c->junit_out, c->junit, why, sizeof(why))) {
+	if (c->junit && out_check(&c->junit_out, c->junit, c->list, why, sizeof(why))) {
 		if (c->json)
 			out_discard(&c->json_out);
 		goto bad;

@@ -43,6 +43,16 @@ rc=$?
 wait $reader
 check "a FIFO with a reader: written in place (got $rc)" \
 	'[ $rc = 0 ] && [ -p fifo ] && python3 -m json.tool fifo.got >/dev/null'
+timeout 10 cat fifo >fifo.got &
+reader=$!
+sleep 0.2
+"$bin" --list --json fifo >out 2>err
+rc=$?
+sleep 0.2
+check "--list checks a FIFO without opening it: its reader sees no end (got $rc)" \
+	'[ $rc = 0 ] && kill -0 $reader 2>/dev/null'
+echo done >fifo
+wait $reader
 echo old >target.json
 ln -s target.json link.json
 "$bin" host --json link.json >out 2>err
