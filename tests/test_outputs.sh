@@ -125,7 +125,7 @@ for sig in INT TERM HUP; do
 	check "SIG$sig mid-run (at: $(grep -c '^ok' out) cases): dies by it (got $rc), its case gone, report untouched, no report.xml" \
 		'[ -n "$pid" ] && [ $rc = $((128 + $(kill -l $sig))) ] && same &&
 		 [ ! -e report.xml ] && ! kill -0 ${kids:-$pid} 2>/dev/null'
-done
+done 2>/dev/null	# bash's own note of each job the signal ended
 
 # Every subcommand checks its stdout.
 for args in "-g host" "--list" "--help" "--version" "host" "host --help" \
