@@ -25,7 +25,7 @@ CC ?= gcc
 CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -MMD -MP \
 	-D_GNU_SOURCE -fno-PIE -fno-stack-protector -I.
 LDFLAGS := -no-pie -pthread
-LDLIBS := -lcap -ldl
+LDLIBS := -lcap -ldl -ljansson
 
 RUNNER_SRCS := $(wildcard lib/run_*.c lib/report_*.c)
 VMM_SRCS := $(wildcard vmm/*.c)
@@ -35,7 +35,7 @@ XS_SRCS := vmm/xs.c vmm/xs_file.c
 
 objs = $(patsubst %.c,$(O)/obj/%.o,$(1))
 RUNNER_OBJS := $(call objs,$(RUNNER_SRCS))
-HARNESS_OBJS := $(RUNNER_OBJS) $(call objs,lib/main.c lib/host_report.c lib/json.c \
+HARNESS_OBJS := $(RUNNER_OBJS) $(call objs,lib/main.c lib/host_report.c \
 	$(wildcard lib/cmd_*.c) $(VMM_SRCS) \
 	$(GUEST_SRCS) $(CASE_SRCS))
 LIBKVM := $(O)/libkvm/libkvm.a
@@ -65,9 +65,10 @@ upstream: $(LIBKVM)
 		LIBKVM=$(LIBKVM) Q=$(Q)
 
 # Debian packages the build needs (scripts/deps.sh installs them as root).
-$(DEPSTAMP):
+# Again whenever the Makefile (and so the list) changes.
+$(DEPSTAMP): Makefile
 	@mkdir -p $(@D)
-	$(Q)scripts/deps.sh libcap-dev make gcc xz-utils
+	$(Q)scripts/deps.sh libcap-dev libjansson-dev make gcc xz-utils
 	@touch $@
 
 # The kernel tree: re-extracted whenever KSRC names another tree.
@@ -99,7 +100,7 @@ $(O)/tests/test_runner: $(O)/obj/tests/test_runner.o $(O)/obj/tests/fixture_case
 $(O)/tests/test_report: $(O)/obj/tests/test_report.o $(RUNNER_OBJS)
 $(O)/tests/test_xs: $(O)/obj/tests/test_xs.o $(call objs,$(XS_SRCS))
 $(O)/tests/test_compat: $(O)/obj/tests/test_compat.o \
-	$(call objs,lib/json.c lib/cmd_compat.c lib/cmd_file.c $(XS_SRCS))
+	$(call objs,lib/cmd_compat.c lib/cmd_file.c $(XS_SRCS))
 $(O)/tests/test_xs_file: $(O)/obj/tests/test_xs_file.o $(call objs,$(XS_SRCS))
 $(O)/tests/%:
 	@mkdir -p $(@D)
@@ -110,24 +111,45 @@ check-tests: $(TESTS) $(O)/xsave-abi
 	$(Q)scripts/deps.sh python3 strace
 	@tests/run-tests.sh $(TESTS) $(TEST_SCRIPTS)
 
-# The state-file parser under libFuzzer, ASan and UBSan, for FUZZ_SECONDS;
-# the corpus starts from test_xs_file's valid samples and grows run by run.
+# The state-file parser and compat's report reader under libFuzzer, ASan
+# and UBSan, for FUZZ_SECONDS in all, half each (rounded up: 0 would mean no
+# limit). The corpora start from test_xs_file's valid samples and from this
+# host's report and a run's output, and grow run by run.
 .PHONY: fuzz check-fuzz
 FUZZ_SECONDS ?= 20
+FUZZ_HALF = $$((($(FUZZ_SECONDS) + 1) / 2))
+FUZZ_CC := clang-14 -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all -Wall -Wextra -Wno-unused-parameter \
+	-D_GNU_SOURCE -I.
+FUZZ_RUN = -max_total_time=$(FUZZ_HALF) -timeout=5 -print_final_stats=1 \
+	-artifact_prefix=$(O)/fuzz/
 FUZZ_SRCS := tests/fuzz_xs_file.c vmm/xs.c vmm/xs_file.c
+FUZZ_COMPAT_SRCS := tests/fuzz_compat.c lib/cmd_compat.c lib/cmd_file.c vmm/xs.c
+COMPAT_CORPUS := $(O)/fuzz/compat_corpus
 $(O)/fuzz/fuzz_xs_file: $(FUZZ_SRCS) tests/xs_samples.h vmm/xs.h vmm/xs_file.h
 	$(Q)scripts/deps.sh clang-14 libclang-rt-14-dev
 	@mkdir -p $(@D)
-	$(Q)clang-14 -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all -Wall -Wextra -Wno-unused-parameter \
-		-D_GNU_SOURCE -I. -o $@ $(FUZZ_SRCS)
+	$(Q)$(FUZZ_CC) -o $@ $(FUZZ_SRCS)
 	@echo "  FUZZ    $@"
 
-fuzz: $(O)/fuzz/fuzz_xs_file $(O)/tests/test_xs_file
-	@mkdir -p $(O)/fuzz/corpus
+$(O)/fuzz/fuzz_compat: $(FUZZ_COMPAT_SRCS) lib/cmd.h vmm/xs.h | $(DEPSTAMP)
+	$(Q)scripts/deps.sh clang-14 libclang-rt-14-dev
+	@mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) -o $@ $(FUZZ_COMPAT_SRCS) -ljansson
+	@echo "  FUZZ    $@"
+
+# The run's groups need no /dev/kvm; it exits 4 when they all skip.
+fuzz: $(O)/fuzz/fuzz_xs_file $(O)/tests/test_xs_file $(O)/fuzz/fuzz_compat \
+	$(O)/xsave-abi
+	@mkdir -p $(O)/fuzz/corpus $(COMPAT_CORPUS)
 	$(Q)$(O)/tests/test_xs_file $(O)/fuzz/corpus
-	$(Q)$(O)/fuzz/fuzz_xs_file -max_total_time=$(FUZZ_SECONDS) -timeout=5 \
-		-print_final_stats=1 -artifact_prefix=$(O)/fuzz/ $(O)/fuzz/corpus
+	$(Q)$(O)/fuzz/fuzz_xs_file $(FUZZ_RUN) $(O)/fuzz/corpus
+	$(Q)$(O)/xsave-abi host --json $(COMPAT_CORPUS)/host.json
+	$(Q)rm -f $(COMPAT_CORPUS)/run.json
+	$(Q)$(O)/xsave-abi -g ptrace -g sigreturn --seed 1 \
+		--json $(COMPAT_CORPUS)/run.json >/dev/null || \
+		[ -s $(COMPAT_CORPUS)/run.json ]
+	$(Q)$(O)/fuzz/fuzz_compat $(FUZZ_RUN) $(COMPAT_CORPUS)
 
 check-fuzz: fuzz
 
@@ -147,6 +169,7 @@ bench: $(O)/xsave-abi
 	@bench/native.sh $(O)/xsave-abi
 	@bench/vm.sh 6.12
 	@bench/vm.sh 6.1
+	@bench/compat_mem.sh $(O)/xsave-abi
 
 clean:
 	rm -rf $(O)

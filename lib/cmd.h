@@ -10,7 +10,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "lib/json.h"
 #include "vmm/xs.h"
 
 #define CMD_EXIT_USAGE 2	/* usage error or bad input */
@@ -23,9 +22,15 @@ int run_cmd_state(int argc, char **argv);
  * (EFBIG past max). */
 void *cmd_read_all(const char *path, size_t max, size_t *len);
 
-/* What compat compares of a host report; strings point into its JSON tree. */
+#define COMPAT_KERNEL_MAX 64	/* a utsname release */
+#define COMPAT_VENDOR_MAX 12	/* the CPUID vendor string */
+#define COMPAT_KVM_MAX 15	/* "usable", "not accessible"... */
+
+/* What compat compares of a host report; its strings printable ASCII. */
 struct compat_host {
-	const char *kernel, *vendor, *kvm;
+	char kernel[COMPAT_KERNEL_MAX + 1];
+	char vendor[COMPAT_VENDOR_MAX + 1];
+	char kvm[COMPAT_KVM_MAX + 1];
 	unsigned int kv;		/* the kernel's major << 16 | minor */
 	uint64_t kvm_xcr0;		/* KVM's supported XCR0 */
 	uint32_t xsave2_size;		/* 0: no KVM_CAP_XSAVE2 */
@@ -33,9 +38,10 @@ struct compat_host {
 	struct xs_layout layout;	/* host CPUID 0xD */
 };
 
-/* A host report object, or a run's --json output holding one as "host". */
-int compat_host_read(const struct json *j, struct compat_host *h, char *why,
-		     size_t size);
+/* The host report in text[0..len), or a run's --json output holding one
+ * as "host": 0, or -1 with the reason in why. */
+int compat_host_parse(const char *text, size_t len, struct compat_host *h,
+		      char *why, size_t size);
 /* How many hazards a migration from src to dst has; one line each on out. */
 unsigned int compat_hazards(const struct compat_host *src,
 			    const struct compat_host *dst, FILE *out);

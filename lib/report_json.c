@@ -14,7 +14,8 @@ void report_json_string(FILE *f, const char *s)
 			fputs("\\n", f);
 		else if (c == '\t')
 			fputs("\\t", f);
-		else if (c < 0x20)
+		/* ASCII out, whatever came in: bytes past it read as Latin-1. */
+		else if (c < 0x20 || c >= 0x7f)
 			fprintf(f, "\\u%04x", c);
 		else
 			fputc(c, f);

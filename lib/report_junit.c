@@ -14,8 +14,11 @@ static void put_xml(FILE *f, const char *s)
 		case '"': fputs("&quot;", f); break;
 		case '\'': fputs("&apos;", f); break;
 		default:
-			/* XML 1.0 forbids most control characters. */
-			if (c >= 0x20 || c == '\n' || c == '\t')
+			/* XML 1.0 forbids most control characters; other bytes
+			 * past ASCII, maybe not UTF-8, go as Latin-1 references. */
+			if (c >= 0x80)
+				fprintf(f, "&#x%02x;", c);
+			else if (c >= 0x20 || c == '\n' || c == '\t')
 				fputc(c, f);
 		}
 	}

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The JSON reader on good and bad input (every truncation of a host report
- * included), and compat's rules on hand-made host reports: one per hazard,
- * and a compatible pair.
+ * Reading host reports (compat_host_parse()) on good and bad input: every
+ * truncation of a report, duplicate keys, strings that are not printable
+ * ASCII, numbers and kernel releases out of range, files too dense for
+ * their size; and compat's rules on hand-made host reports: one per
+ * hazard, and a compatible pair.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -31,148 +33,6 @@ static const char base[] =
 	"\"align64\":false,\"supervisor\":false}],"
 	"\"capabilities\":\"=ep cap_sys_resource-ep\"}";
 
-static struct json *parse(const char *s, struct json_error *err)
-{
-	return json_parse(s, strlen(s), err);
-}
-
-/* Whether s is rejected, with the error at byte offset. */
-static bool rejected_at(const char *s, size_t offset)
-{
-	struct json_error err;
-	struct json *j = parse(s, &err);
-
-	json_free(j);
-	return !j && err.offset == offset && err.msg[0];
-}
-
-static void test_values(void)
-{
-	struct json_error err;
-	struct json *j = parse(" {\"a\" : [true, false, null, \"x\"], \"b\":{}}\n", &err);
-	const struct json *a = json_get(j, "a");
-
-	T_CHECK(j && j->type == JSON_OBJECT, "object: %s", err.msg);
-	T_CHECK(a && a->type == JSON_ARRAY && a->child->type == JSON_BOOL &&
-		a->child->b && !a->child->next->b &&
-		a->child->next->next->type == JSON_NULL &&
-		!strcmp(a->child->next->next->next->str, "x"), "array members");
-	T_CHECK(json_get(j, "b") && !json_get(j, "b")->child, "empty object");
-	T_CHECK(!json_get(j, "c") && !json_get(a, "a"), "absent member, not an object");
-	T_CHECK(!strcmp(json_type_name(JSON_NUMBER), "number"), "type names");
-	json_free(j);
-}
-
-static bool number_is(const char *s, bool is_u64, uint64_t v)
-{
-	struct json_error err;
-	struct json *j = parse(s, &err);
-	bool ok = j && j->type == JSON_NUMBER && j->is_u64 == is_u64 &&
-		  j->u64 == v;
-
-	json_free(j);
-	return ok;
-}
-
-static void test_numbers(void)
-{
-	T_CHECK(number_is("18446744073709551615", true, UINT64_MAX), "2^64-1 exact");
-	T_CHECK(number_is("18446744073709551614", true, UINT64_MAX - 1), "2^64-2 exact");
-	T_CHECK(number_is("18446744073709551616", false, 0), "2^64 is no u64");
-	T_CHECK(number_is("99999999999999999999999", false, 0), "far past 2^64");
-	T_CHECK(number_is("0", true, 0) && number_is("743", true, 743), "small ones");
-	T_CHECK(number_is("-1", false, 0) && number_is("-0", false, 0) &&
-		number_is("1.5", false, 0) && number_is("1e3", false, 0) &&
-		number_is("2E-2", false, 0), "sign, fraction, exponent");
-	T_CHECK(rejected_at("01", 1) && rejected_at("-", 1) && rejected_at("1.", 2) &&
-		rejected_at("1e", 2) && rejected_at("+1", 0) && rejected_at(".5", 0) &&
-		rejected_at("-a", 1), "bad numbers");
-}
-
-static bool string_is(const char *s, const char *want)
-{
-	struct json_error err;
-	struct json *j = parse(s, &err);
-	bool ok = j && j->type == JSON_STRING && !strcmp(j->str, want);
-
-	json_free(j);
-	return ok;
-}
-
-static void test_strings(void)
-{
-	T_CHECK(string_is("\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"", "\"\\/\b\f\n\r\t"),
-		"simple escapes");
-	T_CHECK(string_is("\"a\\u00e9\\u20AC\"", "a\xc3\xa9\xe2\x82\xac"),
-		"\\u to UTF-8");
-	T_CHECK(string_is("\"\\ud83d\\ude00\"", "\xf0\x9f\x98\x80"), "surrogate pair");
-	T_CHECK(string_is("\"\xc3\xa9\"", "\xc3\xa9") && string_is("\"\"", ""),
-		"raw UTF-8, empty");
-	T_CHECK(rejected_at("\"\\x\"", 1) && rejected_at("\"\\u12\"", 1) &&
-		rejected_at("\"\\u12g4\"", 1), "bad escapes");
-	T_CHECK(rejected_at("\"\\ud800\"", 1) && rejected_at("\"\\udc00\"", 1) &&
-		rejected_at("\"\\ud800\\u0041\"", 1), "unpaired surrogates");
-	T_CHECK(rejected_at("\"\\u0000\"", 1), "NUL refused");
-	T_CHECK(rejected_at("\"a\nb\"", 2), "raw control character");
-	T_CHECK(rejected_at("\"abc", 0) && rejected_at("\"ab\\\"", 0),
-		"unterminated, at its quote");
-}
-
-static void test_structure(void)
-{
-	char deep[2 * JSON_MAX_DEPTH + 3];
-	struct json_error err;
-	struct json *j;
-
-	T_CHECK(rejected_at("", 0) && rejected_at("   ", 3), "empty input");
-	T_CHECK(rejected_at("{} x", 3), "trailing characters");
-	T_CHECK(rejected_at("{\"a\":}", 5), "value missing");
-	T_CHECK(rejected_at("{\"a\" 1}", 5) && rejected_at("{a:1}", 1) &&
-		rejected_at("{\"a\":1,}", 7) && rejected_at("[1,]", 3) &&
-		rejected_at("[1 2]", 3) && rejected_at("tru", 0) &&
-		rejected_at("nul", 0), "bad structure");
-	memset(deep, '[', JSON_MAX_DEPTH);
-	memset(deep + JSON_MAX_DEPTH, ']', JSON_MAX_DEPTH);
-	deep[2 * JSON_MAX_DEPTH] = '\0';
-	j = parse(deep, &err);
-	T_CHECK(j, "%d levels: %s", JSON_MAX_DEPTH, err.msg);
-	json_free(j);
-	memset(deep, '[', JSON_MAX_DEPTH + 1);
-	memset(deep + JSON_MAX_DEPTH + 1, ']', JSON_MAX_DEPTH + 1);
-	deep[2 * JSON_MAX_DEPTH + 2] = '\0';
-	j = parse(deep, &err);
-	T_CHECK(!j && err.offset == JSON_MAX_DEPTH && strstr(err.msg, "nested"),
-		"one level more is refused: %s", err.msg);
-	json_free(j);
-}
-
-/*
- * Every proper prefix of a report must be an error inside it. Each is
- * copied to a buffer of exactly its size, so a read past the end shows
- * under valgrind or -fsanitize=address.
- */
-static void test_truncated(void)
-{
-	size_t n, len = strlen(base), bad = len;
-	struct json_error err;
-	struct json *j;
-	char *buf;
-
-	for (n = 0; n < len && bad == len; n++) {
-		buf = malloc(n ? n : 1);
-		memcpy(buf, base, n);
-		j = json_parse(buf, n, &err);
-		if (j || err.offset > n || !err.msg[0])
-			bad = n;
-		json_free(j);
-		free(buf);
-	}
-	T_CHECK(bad == len, "prefix of %zu bytes: %s", bad, j ? "parsed" : err.msg);
-	j = parse(base, &err);
-	T_CHECK(j, "the whole report parses: %s", err.msg);
-	json_free(j);
-}
-
 /* s with the first from replaced by to. */
 static char *with(const char *s, const char *from, const char *to)
 {
@@ -187,34 +47,26 @@ static char *with(const char *s, const char *from, const char *to)
 	return out;
 }
 
-/* Reads a report; NULL with the reason in why when compat refuses it. */
-static struct json *read_host(const char *s, struct compat_host *h, char *why)
-{
-	struct json_error err;
-	struct json *j = parse(s, &err);
+#define WHY_MAX 256
 
-	snprintf(why, 160, "not JSON: %s", err.msg);
-	if (j && compat_host_read(j, h, why, 160)) {
-		json_free(j);
-		j = NULL;
-	}
-	return j;
+/* Whether s is a report compat reads, as h; the reason in why if not. */
+static bool read_host(const char *s, struct compat_host *h, char *why)
+{
+	why[0] = '\0';
+	return !compat_host_parse(s, strlen(s), h, why, WHY_MAX);
 }
 
 /* compat's hazards from src to dst, their lines in *text; -1 if refused. */
 static int hazards(const char *src, const char *dst, char **text)
 {
 	struct compat_host s, d;
-	struct json *sj, *dj;
-	char why[160];
+	char why[WHY_MAX];
 	size_t len;
 	FILE *f;
 	int n = -1;
 
 	*text = NULL;
-	sj = read_host(src, &s, why);
-	dj = read_host(dst, &d, why);
-	if (sj && dj) {
+	if (read_host(src, &s, why) && read_host(dst, &d, why)) {
 		f = open_memstream(text, &len);
 		n = compat_hazards(&s, &d, f);
 		fclose(f);
@@ -223,8 +75,6 @@ static int hazards(const char *src, const char *dst, char **text)
 	} else {
 		printf("refused: %s\n", why);
 	}
-	json_free(sj);
-	json_free(dj);
 	return n;
 }
 
@@ -254,10 +104,10 @@ static void test_rules(void)
 	expect("a superset is fine", a, base, 0, NULL);
 	free(a);
 	a = with(base, "\"kvm_supported_xcr0\":743", "\"kvm_supported_xcr0\":"
-		 "18446744073709551615");
-	expect("XCR0 2^64-1 read exactly", a, base, 57,
-	       "component 63 (unknown), the destination's does not "
-	       "(supported XCR0 0xffffffffffffffff, 0x2e7)");
+		 "9223372036854775807");
+	expect("XCR0 2^63-1 read exactly", a, base, 56,
+	       "component 62 (unknown), the destination's does not "
+	       "(supported XCR0 0x7fffffffffffffff, 0x2e7)");
 	free(a);
 	a = with(base, "\"offset\":2688", "\"offset\":2432");
 	expect("PKRU elsewhere", base, a, 1, "hazard: layout: component 9 (PKRU) "
@@ -378,18 +228,47 @@ static void test_hosts(void)
 	free(e);
 }
 
-/* Whether compat refuses s with a reason that holds want. */
+static bool printable(const char *s)
+{
+	for (; *s; s++)
+		if (*s < 0x20 || *s > 0x7e)
+			return false;
+	return true;
+}
+
+/* Whether compat refuses s with a printable reason that holds want. */
 static bool refused(const char *s, const char *want)
 {
 	struct compat_host h;
-	struct json *j;
-	char why[160];
+	char why[WHY_MAX];
+	bool ok = !read_host(s, &h, why) && strstr(why, want) && printable(why);
 
-	j = read_host(s, &h, why);
-	json_free(j);
-	if (!j && !strstr(why, want))
-		printf("reason: %s\n", why);
-	return !j && strstr(why, want);
+	if (!ok)
+		printf("want \"%s\", reason: %s\n", want, why);
+	return ok;
+}
+
+/* Whether base with from replaced by to is refused for want. */
+static bool edit_refused(const char *from, const char *to, const char *want)
+{
+	char *a = with(base, from, to);
+	bool ok = refused(a, want);
+
+	free(a);
+	return ok;
+}
+
+/* Whether base with from replaced by to reads. */
+static bool edit_reads(const char *from, const char *to, struct compat_host *h)
+{
+	char *a = with(base, from, to);
+	char why[WHY_MAX];
+	bool ok = read_host(a, h, why);
+
+	if (!ok)
+		printf("refused: %s\n", why);
+	free(a);
+	return ok;
 }
 
 static void test_bad_reports(void)
@@ -404,7 +283,7 @@ static void test_bad_reports(void)
 		  "xsave2_size: expected an integer from 0 to 2147483647" },
 		{ "\"kvm_supported_xcr0\":743", "\"kvm_supported_xcr0\":-1",
 		  "kvm_supported_xcr0: expected an integer from 0 to "
-		  "18446744073709551615" },
+		  "9223372036854775807" },
 		{ "\"host_pku\":true", "\"host_pku\":1",
 		  "host_pku: expected boolean, got number" },
 		{ "\"kernel\":\"6.12.48-amd64\"", "\"kernel\":\"linux\"",
@@ -418,26 +297,304 @@ static void test_bad_reports(void)
 		  "xstate_layout[0]: expected object, got number" },
 		{ "\"xstate_layout\":[", "\"xstate_layout\":{\"a\":[",
 		  "not JSON" },
+		{ "\"offset\":2688", "\"offset\":2688.5",
+		  "xstate_layout[4].offset: expected an integer from 0 to "
+		  "4294967295" },
 	};
 	unsigned int i;
-	char *a;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		a = with(base, bad[i].from, bad[i].to);
-		T_CHECK(refused(a, bad[i].why), "refused: %s", bad[i].why);
-		free(a);
-	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		T_CHECK(edit_refused(bad[i].from, bad[i].to, bad[i].why),
+			"refused: %s", bad[i].why);
 	T_CHECK(refused("[1]", "the report: expected object, got array"),
 		"not an object");
 }
 
+/* base with a member "deep" of n arrays, one in another. */
+static char *nested(unsigned int n)
+{
+	char *deep = malloc(2 * n + 16), *p = deep, *a;
+
+	p += sprintf(p, "\"deep\":");
+	memset(p, '[', n);
+	memset(p + n, ']', n);
+	strcpy(p + 2 * n, ",\"tool\"");
+	a = with(base, "\"tool\"", deep);
+	free(deep);
+	return a;
+}
+
+/* JSON that is no report's: refused as not JSON, or read past unknown fields. */
+static void test_json(void)
+{
+	static const char *const bad[] = {
+		"", "   ", "{} x", "{\"a\":}", "{\"a\" 1}", "{a:1}", "{\"a\":1,}",
+		"[1,]", "[1 2]", "tru", "nul", "{\"a\":01}", "{\"a\":-}",
+		"{\"a\":1.}", "{\"a\":1e}", "{\"a\":+1}", "{\"a\":.5}",
+		"{\"a\":-a}", "{\"a\":\"\\x\"}", "{\"a\":\"\\u12\"}",
+		"{\"a\":\"\\u12g4\"}", "{\"a\":\"\\ud800\"}", "{\"a\":\"\\udc00\"}",
+		"{\"a\":\"\\ud800\\u0041\"}", "{\"a\":\"abc}", "{\"a\":\"a\tb\"}",
+		"\"x\"", "7",
+	};
+	char *a;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		T_CHECK(refused(bad[i], "not JSON: byte "), "not JSON: %s", bad[i]);
+	a = with(base, "\"tool\"", "\"future\":{\"x\":[1,2.5,-3,1e3,true,false,"
+		 "null,\"\\u00e9\\ud83d\\ude00\",{},[]]},\"tool\"");
+	expect("unknown fields of every type ignored", a, base, 0, NULL);
+	free(a);
+	/* jansson's limit is 2048 levels, the report's object one of them. */
+	a = nested(2047);
+	expect("2048 levels", a, base, 0, NULL);
+	free(a);
+	a = nested(2048);
+	T_CHECK(refused(a, "not JSON: byte "), "2049 levels refused");
+	free(a);
+}
+
+/*
+ * Every proper prefix of a report must be refused as not JSON. Each is
+ * copied to a buffer of exactly its size, so a read past the end shows
+ * under valgrind or -fsanitize=address.
+ */
+static void test_truncated(void)
+{
+	size_t n, len = strlen(base), bad = len;
+	struct compat_host h;
+	char why[WHY_MAX];
+	char *buf;
+
+	for (n = 0; n < len && bad == len; n++) {
+		buf = malloc(n ? n : 1);
+		memcpy(buf, base, n);
+		if (!compat_host_parse(buf, n, &h, why, sizeof(why)) ||
+		    !strstr(why, "not JSON: byte ") || !printable(why))
+			bad = n;
+		free(buf);
+	}
+	T_CHECK(bad == len, "prefix of %zu bytes: %s", bad, why);
+	T_CHECK(read_host(base, &h, why), "the whole report reads: %s", why);
+}
+
+static void test_duplicates(void)
+{
+	T_CHECK(edit_refused("\"kernel\":", "\"kernel\":\"5.10\",\"kernel\":",
+			     "not JSON: byte 62: duplicate key \"kernel\""),
+		"a field twice");
+	T_CHECK(edit_refused("\"kernel\":", "\"k\\u0065rnel\":\"5.10\",\"kernel\":",
+			     "duplicate key \"kernel\""),
+		"a field twice, once escaped");
+	T_CHECK(edit_refused("\"offset\":2688", "\"offset\":2688,\"offset\":2432",
+			     "duplicate key \"offset\""), "inside the layout");
+	T_CHECK(edit_refused("\"tool\"", "\"future\":{\"a\":1,\"a\":1},\"tool\"",
+			     "duplicate key \"a\""), "in an unknown field");
+	T_CHECK(refused("{\"host\":{},\"host\":{}}", "duplicate key \"host\""),
+		"a run's host twice");
+}
+
+/* Strings compat prints: printable ASCII only, and each fitting its field. */
+static void test_strings(void)
+{
+	static const struct {
+		const char *to, *why;
+	} bad[] = {
+		{ "6.12\\nhazard: forged", "kernel: not printable ASCII (byte 0x0a at 4)" },
+		{ "6.12\\u001b[31m", "kernel: not printable ASCII (byte 0x1b at 4)" },
+		{ "6.12\\u007f", "kernel: not printable ASCII (byte 0x7f at 4)" },
+		{ "6.12\x7f", "kernel: not printable ASCII (byte 0x7f at 4)" },
+		{ "6.12\xc3\xa9", "kernel: not printable ASCII (byte 0xc3 at 4)" },
+		{ "6.12\\u00e9", "kernel: not printable ASCII (byte 0xc3 at 4)" },
+		{ "6.12\\t", "kernel: not printable ASCII (byte 0x09 at 4)" },
+		{ "6.12\xff", "not JSON: byte " },		/* not UTF-8 */
+		{ "6.12\xc3", "not JSON: byte " },		/* cut short */
+		{ "6.12\xc0\xae", "not JSON: byte " },	/* overlong */
+		{ "6.12\xed\xa0\x80", "not JSON: byte " },	/* a surrogate */
+		{ "6.12\\u0000", "not JSON: byte " },	/* NUL */
+		{ "6.12\n", "not JSON: byte " },		/* raw control */
+	};
+	struct compat_host h;
+	char to[80];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(to, sizeof(to), "\"kernel\":\"%s\"", bad[i].to);
+		T_CHECK(edit_refused("\"kernel\":\"6.12.48-amd64\"", to, bad[i].why),
+			"kernel %s: %s", bad[i].to, bad[i].why);
+	}
+	T_CHECK(edit_refused("\"GenuineIntel\"", "\"Genuine\\nIntel\"",
+			     "cpu_vendor: not printable ASCII (byte 0x0a at 7)"),
+		"vendor");
+	T_CHECK(edit_refused("\"usable\"", "\"usable\\r\"",
+			     "kvm: not printable ASCII (byte 0x0d at 6)"), "kvm");
+	T_CHECK(edit_reads("\"6.12.48-amd64\"", "\"6.12 \\/x\\\"~\\\\\\u0041\"",
+			   &h) && !strcmp(h.kernel, "6.12 /x\"~\\A"),
+		"escapes of printable bytes");
+	memset(to, 'x', sizeof(to));
+	memcpy(to, "\"6.12", 5);
+	strcpy(to + 1 + COMPAT_KERNEL_MAX, "\"");
+	T_CHECK(edit_reads("\"6.12.48-amd64\"", to, &h) &&
+		strlen(h.kernel) == COMPAT_KERNEL_MAX, "a kernel of 64 characters");
+	strcpy(to + 1 + COMPAT_KERNEL_MAX, "x\"");
+	T_CHECK(edit_refused("\"6.12.48-amd64\"", to,
+			     "kernel: longer than 64 characters"), "65 characters");
+	T_CHECK(edit_refused("\"GenuineIntel\"", "\"GenuineIntelX\"",
+			     "cpu_vendor: longer than 12 characters"), "vendor 13");
+	T_CHECK(edit_refused("\"usable\"", "\"usable usable...\"",
+			     "kvm: longer than 15 characters"), "kvm 16");
+}
+
+/* Integer fields: jansson's signed 64 bits, each field's own range. */
+static void test_numbers(void)
+{
+	static const char *const bad[] = {
+		"-1", "-4096", "1.5", "4096.0", "1e3", "2E-2", "2147483648",
+		"-9223372036854775808",
+	};
+	struct compat_host h;
+	char to[64];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(to, sizeof(to), "\"xsave2_size\":%s", bad[i]);
+		T_CHECK(edit_refused("\"xsave2_size\":4096", to, "not a host report: "
+				     "xsave2_size: expected an integer from 0 to "
+				     "2147483647"), "xsave2_size %s", bad[i]);
+	}
+	T_CHECK(edit_reads("\"xsave2_size\":4096", "\"xsave2_size\":2147483647",
+			   &h) && h.xsave2_size == INT32_MAX, "INT32_MAX");
+	T_CHECK(edit_refused("\"kvm_supported_xcr0\":743", "\"kvm_supported_xcr0\":"
+			     "9223372036854775808", "not JSON: byte 307: number "
+			     "9223372036854775808 out of range (integers are read "
+			     "from -9223372036854775808 to 9223372036854775807"),
+		"2^63, XCR0's reserved bit");
+	T_CHECK(edit_refused("\"kvm_supported_xcr0\":743", "\"kvm_supported_xcr0\":"
+			     "18446744073709551615", "number 18446744073709551615 "
+			     "out of range"), "2^64-1");
+	T_CHECK(edit_refused("\"kvm_supported_xcr0\":743", "\"kvm_supported_xcr0\":"
+			     "-99999999999999999999", "not JSON: byte 309: number "
+			     "out of range (integers"), "far below, unquoted by jansson");
+	T_CHECK(edit_refused("\"kvm_supported_xcr0\":743", "\"kvm_supported_xcr0\":"
+			     "1e400", "number 1e400 out of range"), "a real too large");
+	T_CHECK(edit_refused("\"component\":9", "\"component\":-9",
+			     "xstate_layout[4].component: expected an integer "
+			     "from 0 to 63"), "a negative component");
+}
+
+/* The release: major.minor, then its end or a non-digit, each 0 to 65535. */
+static void test_releases(void)
+{
+	static const struct {
+		const char *release;
+		unsigned int kv;
+	} good[] = {
+		{ "6.1.0-57-amd64", 6 << 16 | 1 }, { "7.2.0", 7 << 16 | 2 },
+		{ "6.12", 6 << 16 | 12 }, { "5.10-rc1", 5 << 16 | 10 },
+		{ "65535.65535", 0xffffffff }, { "0.0", 0 }, { "06.01", 6 << 16 | 1 },
+	};
+	static const char *const bad[] = {
+		"4294967302.1", "6.99999", "65536.1", "6.65536", "6", "6.", ".1",
+		"+6.1", "-6.1", " 6.1", "6.-1", "6.+1", "6 .1", "", "v6.1",
+		"99999999999999999999.1",
+	};
+	struct compat_host h;
+	char to[64], why[160];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		snprintf(to, sizeof(to), "\"kernel\":\"%s\"", good[i].release);
+		T_CHECK(edit_reads("\"kernel\":\"6.12.48-amd64\"", to, &h) &&
+			h.kv == good[i].kv, "%s reads as 0x%x", good[i].release,
+			good[i].kv);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(to, sizeof(to), "\"kernel\":\"%s\"", bad[i]);
+		snprintf(why, sizeof(why), "kernel: \"%s\" is not a release "
+			 "major.minor..., each from 0 to 65535", bad[i]);
+		T_CHECK(edit_refused("\"kernel\":\"6.12.48-amd64\"", to, why),
+			"%s refused", bad[i]);
+	}
+}
+
+/* base with "pad":[unit,unit,...], about size bytes in all. */
+static char *padded(const char *unit, size_t size)
+{
+	size_t n = (size - strlen(base) - 16) / (strlen(unit) + 1), i;
+	char *pad = malloc(size), *p = pad, *a;
+
+	p += sprintf(p, "\"pad\":[");
+	for (i = 0; i < n; i++)
+		p += sprintf(p, "%s%s", i ? "," : "", unit);
+	strcpy(p, "],\"tool\"");
+	a = with(base, "\"tool\"", pad);
+	free(pad);
+	return a;
+}
+
+/* A run's --json output: base and n results, each with a log of log_len
+ * bytes. */
+static char *run(unsigned int n, size_t log_len)
+{
+	size_t size = strlen(base) + n * (log_len + 160) + 64;
+	char *out = malloc(size), *p = out;
+	unsigned int i;
+
+	p += sprintf(p, "{\"tool\":\"xsave-abi\",\"host\":%s,\"results\":[", base);
+	for (i = 0; i < n; i++) {
+		p += sprintf(p, "%s{\"name\":\"group.case_%u\",\"group\":\"group\","
+			     "\"result\":\"pass\",\"reason\":\"\",\"duration_ms\":"
+			     "1.234,\"log\":\"", i ? "," : "", i);
+		memset(p, 'x', log_len);
+		p += log_len;
+		p += sprintf(p, "\"}");
+	}
+	strcpy(p, "]}");
+	return out;
+}
+
+/* Memory: a tree is allowed a few times its file's size, no more. */
+static void test_budget(void)
+{
+	static const char *const dense[] = { "0", "\"\"", "{}", "[[[[[[0]]]]]]" };
+	struct compat_host h;
+	char why[WHY_MAX];
+	unsigned int i;
+	char *a;
+
+	for (i = 0; i < sizeof(dense) / sizeof(dense[0]); i++) {
+		a = padded(dense[i], (4u << 20) - 4096);
+		T_CHECK(refused(a, "too many values for its size"),
+			"4 MiB of %s", dense[i]);
+		free(a);
+	}
+	a = padded("0", 16 << 10);
+	expect("16 KiB of numbers still read", a, base, 0, NULL);
+	free(a);
+	a = run(50, 5000);
+	expect("a run of 50 cases with their logs", a, base, 0, NULL);
+	free(a);
+	a = run(1000, 0);
+	expect("a run of 1000 cases", a, base, 0, NULL);
+	free(a);
+	a = run(800, 5000);
+	T_CHECK(strlen(a) < (4u << 20) && read_host(a, &h, why),
+		"a run of 4 MiB, mostly logs: %s", why);
+	free(a);
+	a = padded("\"x\"", (4u << 20) + 64);
+	T_CHECK(refused(a, "larger than 4194304 bytes"), "over the size cap");
+	free(a);
+}
+
 int main(void)
 {
-	test_values();
-	test_numbers();
-	test_strings();
-	test_structure();
+	test_json();
 	test_truncated();
+	test_duplicates();
+	test_strings();
+	test_numbers();
+	test_releases();
+	test_budget();
 	test_rules();
 	test_guest_xsave();
 	test_pku();

@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # xsave-abi host and compat as a user runs them: this host's report against
-# itself, a run's output, hazards end to end, and exit status 2 for bad
-# input. The rules themselves are test_compat's. Needs build/xsave-abi
+# itself, a run's output, hazards end to end, its command line, a failed
+# write to stdout, and exit status 2 for bad input (forged lines, duplicate
+# keys, files too large or too dense). The rules themselves are test_compat's. Needs build/xsave-abi
 # (make; XSAVE_ABI names another); without it the checks are skipped.
 set -u
 tmp=$1
@@ -53,6 +54,29 @@ edit "$d/run.json" "h = {'tool': 'xsave-abi', 'host': h, 'results': []}"
 "$bin" compat "$d/run.json" "$tmp/host.json" >/dev/null
 rc2=$?
 check "a run's --json output reads as its host (got $rc2)" '[ $rc2 = $rc ]'
+"$bin" -g ptrace -g sigreturn --seed 1 --json "$d/real-run.json" >/dev/null
+"$bin" compat "$d/real-run.json" "$tmp/host.json" >/dev/null
+rc2=$?
+check "a real run's --json output reads as its host (got $rc2)" '[ $rc2 = $rc ]'
+"$bin" compat -- "$tmp/host.json" "$tmp/host.json" >"$d/out" 2>&1
+rc2=$?
+check "compat -- SRC DST: -- ends the options (got $rc2)" \
+	'[ $rc2 = $rc ] && cmp -s $d/out $d/self'
+"$bin" compat --help >"$d/out" 2>"$d/err"
+rc2=$?
+check "compat --help: exit 0 (got $rc2), usage on stdout" \
+	'[ $rc2 = 0 ] && head -n 1 $d/out | grep -q "^usage: xsave-abi compat " &&
+	 [ ! -s $d/err ]'
+
+# A compatible pair, so that only a failed write can make the status 1.
+edit "$d/ok.json" "h['kernel'] = '6.12.0'; h['kvm'] = 'usable'"
+"$bin" compat "$d/ok.json" "$d/ok.json" >/dev/null
+rc=$?
+check "compatible hosts exit 0 (got $rc)" '[ $rc = 0 ]'
+"$bin" compat "$d/ok.json" "$d/ok.json" >/dev/full 2>"$d/err"
+rc=$?
+check "stdout on a full device: exit 1 (got $rc), the reason on stderr" \
+	'[ $rc = 1 ] && grep -q "standard output: No space left on device" $d/err'
 
 edit "$d/vendor.json" "h['cpu_vendor'] = 'OtherVendor'"
 "$bin" compat "$tmp/host.json" "$d/vendor.json" >"$d/out"
@@ -72,13 +96,31 @@ bad_input() {
 }
 printf '{"kernel":' >"$d/trunc.json"
 edit "$d/nopku.json" "del h['guest_pku']"
+# A newline in a string would print a line of its own: "hazard: ..." forged.
+edit "$d/forged.json" "h['kernel'] += '\\nhazard: pku: forged'"
+sed '1s/^{/{"kvm":"usable",/' "$tmp/host.json" >"$d/dup.json"
+head -c $((5 << 20)) /dev/zero >"$d/big.json"
+edit "$d/dense.json" "h['pad'] = [0] * (1 << 20)"
 bad_input "missing file" "$d/none.json: No such file" \
 	compat "$d/none.json" "$tmp/host.json"
-bad_input "not JSON" "trunc.json: not JSON: byte 10: unexpected end of input" \
+bad_input "not JSON" "trunc.json: not JSON: byte 10: " \
 	compat "$tmp/host.json" "$d/trunc.json"
 bad_input "missing field" "nopku.json: not a host report: guest_pku: missing" \
 	compat "$d/nopku.json" "$tmp/host.json"
+bad_input "a newline in kernel, no hazard line" \
+	"forged.json: not a host report: kernel: not printable ASCII (byte 0x0a at" \
+	compat "$tmp/host.json" "$d/forged.json"
+bad_input "a duplicate key" 'duplicate key "kvm" (a key may appear once' \
+	compat "$d/dup.json" "$tmp/host.json"
+bad_input "over the size cap" "big.json: File too large" \
+	compat "$d/big.json" "$tmp/host.json"
+bad_input "too dense for its size" "dense.json: too many values for its size" \
+	compat "$tmp/host.json" "$d/dense.json"
 bad_input "one file" "usage: xsave-abi compat" compat "$tmp/host.json"
+bad_input "three files" "usage: xsave-abi compat" \
+	compat "$tmp/host.json" "$tmp/host.json" "$tmp/host.json"
+bad_input "an unknown option" "usage: xsave-abi compat" \
+	compat --all "$tmp/host.json" "$tmp/host.json"
 bad_input "unwritable --json" "$d/none/x.json: No such file" \
 	host --json "$d/none/x.json"
 

@@ -26,7 +26,7 @@ static struct run_outcome res[] = {
 	  .log = "line one\nline two\n" },
 	{ .c = &c_skip, .result = RUN_SKIP, .reason = "no PKU" },
 	{ .c = &c_xfail, .result = RUN_XFAIL, .reason = "hazard" },
-	{ .c = &c_err, .result = RUN_ERROR, .reason = "timeout\x01" },
+	{ .c = &c_err, .result = RUN_ERROR, .reason = "timeout\x01\xff" },
 };
 
 static char *capture(void (*fn)(FILE *, const struct run_report *),
@@ -105,7 +105,8 @@ int main(int argc, char **argv)
 	T_CHECK(strstr(j, "\"name\":\"g.b\",\"group\":\"g\",\"result\":\"fail\","
 		       "\"reason\":\"got \\\"1\\\"\\nnot <2> & 'x'\"") != NULL,
 		"JSON escaping: %s", j);
-	T_CHECK(strstr(j, "\"reason\":\"timeout\\u0001\"") != NULL, "control char");
+	T_CHECK(strstr(j, "\"reason\":\"timeout\\u0001\\u00ff\"") != NULL,
+		"a control character and a byte past ASCII, escaped");
 	T_CHECK(strstr(j, "\"host\":{\"kernel\":\"test\"}") != NULL, "host object");
 	T_CHECK(strstr(j, "\"pkru_matrix\":{\"kvm_set_xsave\":{\"bit_set\":\"applied\","
 		       "\"bit_clear\":\"not measured: no case for it\"},\"ptrace\":{") != NULL,
@@ -120,6 +121,8 @@ int main(int argc, char **argv)
 		       "&amp; &apos;x&apos;\">line one") != NULL, "JUnit failure: %s", x);
 	T_CHECK(strstr(x, "<skipped message=\"no PKU\">") != NULL, "JUnit skip");
 	T_CHECK(!strchr(x, '\x01'), "no control characters in XML");
+	T_CHECK(strstr(x, "&#xff;") && !strchr(x, '\xff'),
+		"a byte past ASCII as a character reference in XML");
 	if (argc > 1) {
 		save(argv[1], "report.ktap", k);
 		save(argv[1], "report.json", j);
