@@ -29,15 +29,16 @@ LDLIBS := -lcap -ldl -ljansson
 
 RUNNER_SRCS := $(wildcard lib/run_*.c lib/report_*.c)
 VMM_SRCS := $(wildcard vmm/*.c)
+TASK_SRCS := $(wildcard task/*.c)
+CLI_SRCS := $(wildcard cli/*.c)
 GUEST_SRCS := $(wildcard guest/*.c)
 CASE_SRCS := $(wildcard cases/*.c)
-XS_SRCS := vmm/xs.c vmm/xs_file.c
+XS_SRCS := $(wildcard xs/*.c)
 
 objs = $(patsubst %.c,$(O)/obj/%.o,$(1))
 RUNNER_OBJS := $(call objs,$(RUNNER_SRCS))
-HARNESS_OBJS := $(RUNNER_OBJS) $(call objs,lib/main.c lib/host_report.c \
-	$(wildcard lib/cmd_*.c) $(VMM_SRCS) \
-	$(GUEST_SRCS) $(CASE_SRCS))
+HARNESS_OBJS := $(RUNNER_OBJS) $(call objs,lib/host_report.c $(CLI_SRCS) \
+	$(XS_SRCS) $(TASK_SRCS) $(VMM_SRCS) $(GUEST_SRCS) $(CASE_SRCS))
 LIBKVM := $(O)/libkvm/libkvm.a
 KSTAMP := $(O)/.ksrc/$(subst /,_,$(abspath $(KSRC)))
 DEPSTAMP := $(O)/.deps-ok
@@ -82,8 +83,9 @@ $(LIBKVM): $(KSTAMP)
 	$(Q)$(MAKE) --no-print-directory -f mk/libkvm.mk K=$(K) OUT=$(O)/libkvm Q=$(Q)
 	@echo "  AR      $@"
 
-# Runner and cases need no kernel headers; vmm/ and guest/ use the library's.
-$(O)/obj/lib/%.o $(O)/obj/cases/%.o: CF = $(CFLAGS)
+# Only vmm/ and guest/ use the library's headers; the rest need no kernel tree.
+$(O)/obj/lib/%.o $(O)/obj/cases/%.o $(O)/obj/cli/%.o $(O)/obj/xs/%.o \
+	$(O)/obj/task/%.o: CF = $(CFLAGS)
 $(O)/obj/vmm/%.o: CF = $(CFLAGS) -DCONFIG_64BIT -DQUIET \
 	$(patsubst -I%,-isystem %,$(KINC)) \
 	-DVMM_KTREE=\"$$(cat $(K)/.kversion)\"
@@ -100,7 +102,7 @@ $(O)/tests/test_runner: $(O)/obj/tests/test_runner.o $(O)/obj/tests/fixture_case
 $(O)/tests/test_report: $(O)/obj/tests/test_report.o $(RUNNER_OBJS)
 $(O)/tests/test_xs: $(O)/obj/tests/test_xs.o $(call objs,$(XS_SRCS))
 $(O)/tests/test_compat: $(O)/obj/tests/test_compat.o \
-	$(call objs,lib/cmd_compat.c lib/cmd_file.c $(XS_SRCS))
+	$(call objs,cli/cmd_compat.c cli/cmd_file.c $(XS_SRCS))
 $(O)/tests/test_xs_file: $(O)/obj/tests/test_xs_file.o $(call objs,$(XS_SRCS))
 $(O)/tests/%:
 	@mkdir -p $(@D)
@@ -123,16 +125,16 @@ FUZZ_CC := clang-14 -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
 	-D_GNU_SOURCE -I.
 FUZZ_RUN = -max_total_time=$(FUZZ_HALF) -timeout=5 -print_final_stats=1 \
 	-artifact_prefix=$(O)/fuzz/
-FUZZ_SRCS := tests/fuzz_xs_file.c vmm/xs.c vmm/xs_file.c
-FUZZ_COMPAT_SRCS := tests/fuzz_compat.c lib/cmd_compat.c lib/cmd_file.c vmm/xs.c
+FUZZ_SRCS := tests/fuzz_xs_file.c $(XS_SRCS)
+FUZZ_COMPAT_SRCS := tests/fuzz_compat.c cli/cmd_compat.c cli/cmd_file.c xs/xs.c
 COMPAT_CORPUS := $(O)/fuzz/compat_corpus
-$(O)/fuzz/fuzz_xs_file: $(FUZZ_SRCS) tests/xs_samples.h vmm/xs.h vmm/xs_file.h
+$(O)/fuzz/fuzz_xs_file: $(FUZZ_SRCS) tests/xs_samples.h xs/xs.h xs/xs_file.h
 	$(Q)scripts/deps.sh clang-14 libclang-rt-14-dev
 	@mkdir -p $(@D)
 	$(Q)$(FUZZ_CC) -o $@ $(FUZZ_SRCS)
 	@echo "  FUZZ    $@"
 
-$(O)/fuzz/fuzz_compat: $(FUZZ_COMPAT_SRCS) lib/cmd.h vmm/xs.h | $(DEPSTAMP)
+$(O)/fuzz/fuzz_compat: $(FUZZ_COMPAT_SRCS) cli/cmd.h xs/xs.h | $(DEPSTAMP)
 	$(Q)scripts/deps.sh clang-14 libclang-rt-14-dev
 	@mkdir -p $(@D)
 	$(Q)$(FUZZ_CC) -o $@ $(FUZZ_COMPAT_SRCS) -ljansson
@@ -153,7 +155,7 @@ fuzz: $(O)/fuzz/fuzz_xs_file $(O)/tests/test_xs_file $(O)/fuzz/fuzz_compat \
 
 check-fuzz: fuzz
 
-# The code must keep building against the newer library (vmm/compat.h).
+# The code must keep building against the newer library (vmm/kcompat.h).
 check-612:
 	$(Q)scripts/deps.sh linux-source-6.12
 	$(Q)$(MAKE) --no-print-directory O=$(O)/k612 KSRC=$(KSRC_612) all

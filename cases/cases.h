@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* What every case file includes: the case API, the VMM and small helpers. */
+/*
+ * cases/: one file per ABI area, each case a declaration (lib/case.h) with
+ * its expected outcome and where that comes from. What every case file
+ * includes: the case API, the VMM, the other PKRU writers (task/) and small
+ * helpers; no ioctl is made here.
+ */
 #ifndef CASES_H
 #define CASES_H
 
@@ -7,6 +12,7 @@
 #include <string.h>
 
 #include "lib/case.h"
+#include "task/task.h"
 #include "vmm/vmm.h"
 
 /* Setup the case builds on: failing is a harness error, not a verdict. */

@@ -46,7 +46,7 @@ static uint32_t host_pkru(void)
 {
 	uint32_t p = 0;
 
-	SETUP(vmm_host_rdpkru(&p));
+	SETUP(task_rdpkru(&p));
 	return p;
 }
 
@@ -63,7 +63,7 @@ CASE(isolation, host_and_guest_pkru_separate,
 	uint32_t v[2];
 
 	case_pkru_values(v, 2);
-	SETUP(vmm_host_wrpkru(v[0]));
+	SETUP(task_wrpkru(v[0]));
 	vm = case_vm(1, true);
 	vc = vmm_vcpu(vm, 0);
 	CHECK_EQ(case_guest_pkru(vc), 0, "a fresh vCPU's RDPKRU (host thread's PKRU set)");
@@ -89,7 +89,7 @@ static void get_with_host_pkru(uint32_t host)
 	uint32_t v[1], got;
 
 	case_pkru_values(v, 1);
-	SETUP(vmm_host_wrpkru(host));
+	SETUP(task_wrpkru(host));
 	vm = case_vm(1, true);
 	vc = vmm_vcpu(vm, 0);
 	SETUP(vmm_guest_wrpkru(vc, v[0]));

@@ -15,9 +15,9 @@ struct shown {
 	uint32_t slot;
 };
 
-static struct shown getregset_pkru(struct vmm_tracee *t)
+static struct shown getregset_pkru(struct task_tracee *t)
 {
-	EXPECT_OK(vmm_tracee_getregset(t));
+	EXPECT_OK(task_tracee_getregset(t));
 	return (struct shown){
 		.bit9 = xs_xstate_bv(t->xstate) & XS_BIT(XS_PKRU),
 		.slot = xs_pkru(case_layout(), t->xstate, t->size),
@@ -39,14 +39,14 @@ static void expect_shown(struct shown s, uint32_t want, const char *when)
  */
 CASE(ptrace, getregset_shows_wrpkru, .needs = RUN_NEED_HOST_PKU)
 {
-	struct vmm_tracee t;
+	struct task_tracee t;
 	struct shown s;
 	uint32_t pkru;
 
 	case_pkru_values(&pkru, 1);
-	SETUP(vmm_tracee_start(&t, pkru));
+	SETUP(task_tracee_start(&t, pkru));
 	s = getregset_pkru(&t);
-	vmm_tracee_free(&t);
+	task_tracee_free(&t);
 	expect_shown(s, pkru, "stopped tracee after its WRPKRU");
 }
 
@@ -57,18 +57,18 @@ CASE(ptrace, getregset_shows_wrpkru, .needs = RUN_NEED_HOST_PKU)
 static void setregset_pkru(bool bit9)
 {
 	uint32_t v[2], want, after;	/* v[0] before, v[1] written */
-	struct vmm_tracee t;
+	struct task_tracee t;
 	struct shown s;
 
 	case_pkru_values(v, 2);
 	want = bit9 ? v[1] : XS_PKRU_INIT;
-	SETUP(vmm_tracee_start(&t, v[0]));
+	SETUP(task_tracee_start(&t, v[0]));
 	getregset_pkru(&t);	/* the tracee's whole state, to edit */
 	SETUP(xs_put_pkru(case_layout(), t.xstate, t.size, bit9, v[1]));
-	EXPECT_OK(vmm_tracee_setregset(&t));
-	EXPECT_OK(vmm_tracee_cont(&t, &after));
+	EXPECT_OK(task_tracee_setregset(&t));
+	EXPECT_OK(task_tracee_cont(&t, &after));
 	s = getregset_pkru(&t);
-	vmm_tracee_free(&t);
+	task_tracee_free(&t);
 
 	case_observe_pkru(v[0], v[1], after);
 	CHECK_EQ(after, want, bit9 ? "tracee RDPKRU after PTRACE_SETREGSET with bit 9 set"

@@ -11,15 +11,15 @@
 
 static void sigreturn_pkru(bool bit9)
 {
-	struct vmm_sigframe f = { .bit9 = bit9 };
+	struct task_sigframe f = { .bit9 = bit9 };
 	uint32_t v[2], want, after;	/* v[0] before, v[1] written */
 
 	case_pkru_values(v, 2);
 	f.pkru = v[1];
 	want = bit9 ? v[1] : XS_PKRU_INIT;
-	SETUP(vmm_host_wrpkru(v[0]));
-	EXPECT_OK(vmm_sigreturn_edit(&f));
-	SETUP(vmm_host_rdpkru(&after));
+	SETUP(task_wrpkru(v[0]));
+	EXPECT_OK(task_sigreturn_edit(&f));
+	SETUP(task_rdpkru(&after));
 	run_note("handler PKRU 0x%x; frame XSTATE_BV 0x%llx, PKRU slot 0x%x",
 		 f.handler_pkru, (unsigned long long)f.frame_bv, f.frame_pkru);
 

@@ -8,17 +8,17 @@
 #include "kvm_util.h"
 #include "processor.h"
 
-#include "vmm/compat.h"
+#include "vmm/kcompat.h"
 #include "guest/guest.h"
 
 static uint8_t op_rdpkru(uint64_t *ret)
 {
 	uint32_t eax, edx;
 	uint8_t vec;
-	COMPAT_SAFE_DECL;
+	KCOMPAT_SAFE_DECL;
 
 	asm volatile(KVM_ASM_SAFE(".byte 0x0f, 0x01, 0xee")	/* rdpkru */
-		     : "=a"(eax), "=d"(edx), COMPAT_SAFE_OUTPUTS(vec)
+		     : "=a"(eax), "=d"(edx), KCOMPAT_SAFE_OUTPUTS(vec)
 		     : "c"(0)
 		     : KVM_ASM_SAFE_CLOBBERS);
 	*ret = eax;
@@ -47,10 +47,10 @@ static uint8_t op_xgetbv(uint32_t index, uint64_t *ret)
 {
 	uint32_t eax, edx;
 	uint8_t vec;
-	COMPAT_SAFE_DECL;
+	KCOMPAT_SAFE_DECL;
 
 	asm volatile(KVM_ASM_SAFE("xgetbv")
-		     : "=a"(eax), "=d"(edx), COMPAT_SAFE_OUTPUTS(vec)
+		     : "=a"(eax), "=d"(edx), KCOMPAT_SAFE_OUTPUTS(vec)
 		     : "c"(index)
 		     : KVM_ASM_SAFE_CLOBBERS);
 	*ret = eax | ((uint64_t)edx << 32);

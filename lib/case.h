@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-/* Requirements the runner checks before forking (reasons in lib/main.c). */
+/* Requirements the runner checks before forking (reasons in cli/main.c). */
 enum run_need {
 	RUN_NEED_KVM = 1 << 0,		/* /dev/kvm usable */
 	RUN_NEED_GUEST_XSAVE = 1 << 1,	/* KVM offers XSAVE to guests */

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "lib/host_report.h"
-#include "lib/run.h"
+#include "lib/report.h"
 
 static const char *kvm_state(const struct vmm_host *h)
 {

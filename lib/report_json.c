@@ -1,27 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* --json FILE: one object with the host report, every result and totals. */
-#include "lib/run.h"
-
-void report_json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; s && *s; s++) {
-		unsigned char c = *s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c == '\t')
-			fputs("\\t", f);
-		/* ASCII out, whatever came in: bytes past it read as Latin-1. */
-		else if (c < 0x20 || c >= 0x7f)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
+#include "lib/report.h"
 
 int report_json(FILE *f, const struct run_report *r)
 {

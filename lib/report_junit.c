@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* --junit FILE: JUnit XML for CI dashboards; XFAIL and XPASS pass there. */
-#include "lib/run.h"
+#include "lib/report.h"
 
 static void put_xml(FILE *f, const char *s)
 {

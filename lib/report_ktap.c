@@ -2,17 +2,7 @@
 /* KTAP on stdout, as kselftest prints it (Documentation/dev-tools/ktap.rst). */
 #include <string.h>
 
-#include "lib/run.h"
-
-static const char *const result_names[RUN_NRESULTS] = {
-	[RUN_PASS] = "pass", [RUN_FAIL] = "fail", [RUN_XFAIL] = "xfail",
-	[RUN_XPASS] = "xpass", [RUN_SKIP] = "skip", [RUN_ERROR] = "error",
-};
-
-const char *report_result_name(enum run_result r)
-{
-	return r < RUN_NRESULTS ? result_names[r] : "unknown";
-}
+#include "lib/report.h"
 
 /* Text on one line: a directive or diagnostic must not break the stream. */
 static void put_line(FILE *f, const char *s)

@@ -7,7 +7,7 @@
  */
 #include <string.h>
 
-#include "lib/run.h"
+#include "lib/report.h"
 
 static const char *const rows[] = { "kvm_set_xsave", "ptrace", "sigreturn" };
 static const char *const cols[] = { "bit_set", "bit_clear" };

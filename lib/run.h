@@ -1,5 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* The runner: selects cases, runs each in its own child, collects results. */
+/*
+ * lib/: the runner and the report writers. The runner selects cases from
+ * the registry (a linker section), runs each in a child of its own with a
+ * timeout, applies its expectation and collects results for the writers
+ * (lib/report.h). No KVM, no kernel headers: tests/ drives it with cases
+ * of its own.
+ */
 #ifndef RUN_H
 #define RUN_H
 
@@ -70,18 +76,5 @@ void run_report_free(struct run_report *r);
 void run_child(const struct run_case *c, uint64_t seed);
 /* Kill the running case's process group; async-signal-safe. */
 void run_stop_child(void);
-
-/* Reports (lib/report_*.c) */
-const char *report_result_name(enum run_result r);
-void report_ktap_begin(FILE *f, unsigned int n, const char *host_ktap,
-		       uint64_t seed);
-void report_ktap_result(FILE *f, unsigned int idx,
-			const struct run_outcome *o, bool verbose);
-void report_ktap_end(FILE *f, const struct run_report *r);
-int report_json(FILE *f, const struct run_report *r);
-int report_junit(FILE *f, const struct run_report *r);
-void report_matrix_ktap(FILE *f, const struct run_report *r);
-void report_matrix_json(FILE *f, const struct run_report *r);
-void report_json_string(FILE *f, const char *s);
 
 #endif

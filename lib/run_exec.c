@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/report.h"
 #include "lib/run_slot.h"
 
 #define RUN_LOG_MAX (64 * 1024)

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/cmd.h"
+#include "cli/cmd.h"
 
 static void require(int cond)
 {

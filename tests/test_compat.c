@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/cmd.h"
+#include "cli/cmd.h"
 #include "tests/t.h"
 
 /* An Intel host with AVX-512 and PKU, as xsave-abi host --json writes it. */

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/run.h"
+#include "lib/report.h"
 #include "tests/t.h"
 
 static const struct run_case c_pass = { .group = "g", .name = "a",

@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "lib/run.h"
+#include "lib/report.h"
 #include "tests/t.h"
 
 static const char *unmet(unsigned int needs)

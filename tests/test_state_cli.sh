@@ -14,7 +14,7 @@ d=$tmp/state
 mkdir -p "$d"
 
 # resealed IN OUT FIELD VALUE: IN with its XCR0 field or the blob's MXCSR
-# set to VALUE and the checksum made good again (vmm/xs_file.h's layout).
+# set to VALUE and the checksum made good again (xs/xs_file.h's layout).
 resealed() {
 	python3 - "$@" <<'PY'
 import struct, sys, zlib

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "tests/t.h"
-#include "vmm/xs.h"
+#include "xs/xs.h"
 
 /* An Intel-like and an AMD-like layout: PKRU at 0xa80 and at 0x980. */
 static void layout(struct xs_layout *l, uint32_t pkru_off)

@@ -11,7 +11,7 @@
 
 #include <string.h>
 
-#include "vmm/xs_file.h"
+#include "xs/xs_file.h"
 
 static inline void put_le(uint8_t *p, size_t n, uint64_t v)
 {

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "vmm/xs.h"
+#include "xs/xs.h"
 
 enum vmm_kvm_state {
 	VMM_KVM_OK,

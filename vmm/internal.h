@@ -6,7 +6,7 @@
 #include "kvm_util.h"
 #include "processor.h"
 
-#include "vmm/compat.h"
+#include "vmm/kcompat.h"
 #include "vmm/vmm.h"
 #include "guest/guest.h"
 

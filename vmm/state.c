@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * One vCPU's XSAVE state into and out of a state file (vmm/xs_file.h), for
+ * One vCPU's XSAVE state into and out of a state file (xs/xs_file.h), for
  * migration across processes, hosts and kernels. The pattern is put in by
  * the guest's own XRSTOR where KVM lets guests use XSAVE, else by
  * KVM_SET_XSAVE from the host; either way the file holds what

@@ -6,8 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "vmm/xs.h"
-#include "vmm/xs_file.h"
+#include "xs/xs.h"
+#include "xs/xs_file.h"
 
 struct vmm_state_view {
 	bool by_guest;				/* guest[] was filled */

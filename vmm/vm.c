@@ -59,7 +59,7 @@ static int setup_vcpu(struct vmm_vm *vm, unsigned int i, struct kvm_vcpu *vcpu)
 struct vmm_vm *vmm_vm_create(unsigned int nr_vcpus)
 {
 	struct kvm_vcpu *vcpus[VMM_MAX_VCPUS];
-	bool elf_fds[COMPAT_MAX_FD] = { 0 };
+	bool elf_fds[KCOMPAT_MAX_FD] = { 0 };
 	struct vmm_vm *vm;
 	unsigned int i;
 
@@ -74,9 +74,9 @@ struct vmm_vm *vmm_vm_create(unsigned int nr_vcpus)
 		return NULL;
 	}
 	vm->nr = nr_vcpus;
-	compat_elf_fds(elf_fds, false);
+	kcompat_elf_fds(elf_fds, false);
 	vm->vm = vm_create_with_vcpus(nr_vcpus, guest_main, vcpus);
-	compat_elf_fds(elf_fds, true);
+	kcompat_elf_fds(elf_fds, true);
 	if (vm_init_descriptor_tables)
 		vm_init_descriptor_tables(vm->vm);
 	for (i = 0; i < nr_vcpus; i++) {

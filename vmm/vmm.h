@@ -18,7 +18,7 @@
 
 #include "guest/guest.h"
 #include "vmm/host.h"
-#include "vmm/xs.h"
+#include "xs/xs.h"
 
 #define VMM_MAX_VCPUS 8
 
@@ -95,43 +95,5 @@ int vmm_get_xsave2(struct vmm_vcpu *v, void *buf);	/* vmm_xsave2_size() */
 int vmm_xsave2_size(void);
 int vmm_get_xcr0(struct vmm_vcpu *v, uint64_t *xcr0);
 int vmm_set_xcr0(struct vmm_vcpu *v, uint64_t xcr0);
-
-/* The calling host thread's own PKRU; -EOPNOTSUPP without host OSPKE. */
-int vmm_host_rdpkru(uint32_t *pkru);
-int vmm_host_wrpkru(uint32_t pkru);
-
-/*
- * PKRU through PTRACE_GETREGSET/PTRACE_SETREGSET of NT_X86_XSTATE
- * (vmm/ptrace.c): a forked child traced by the caller, which
- * vmm_tracee_free() kills and reaps. Needs host OSPKE.
- */
-struct vmm_tracee {
-	pid_t pid;
-	size_t size;	/* NT_X86_XSTATE size: CPUID 0xD.0 EBX */
-	void *xstate;	/* what GETREGSET read and SETREGSET writes */
-};
-
-/* Fork a tracee that WRPKRUs pkru and stops; nothing to free on failure. */
-int vmm_tracee_start(struct vmm_tracee *t, uint32_t pkru);
-int vmm_tracee_getregset(struct vmm_tracee *t);
-int vmm_tracee_setregset(struct vmm_tracee *t);
-/* PTRACE_CONT: the tracee RDPKRUs, stops again, and *pkru is what it read. */
-int vmm_tracee_cont(struct vmm_tracee *t, uint32_t *pkru);
-void vmm_tracee_free(struct vmm_tracee *t);
-
-/*
- * PKRU through rt_sigreturn (vmm/sigframe.c): raise a signal whose handler
- * sets XSTATE_BV[9] to bit9 and the PKRU slot to pkru in its own frame,
- * then returns. Needs host OSPKE.
- */
-struct vmm_sigframe {
-	bool bit9;
-	uint32_t pkru;
-	uint32_t handler_pkru;	/* RDPKRU inside the handler */
-	uint64_t frame_bv;	/* the frame's XSTATE_BV as delivered */
-	uint32_t frame_pkru;	/* its PKRU slot as delivered */
-};
-
-int vmm_sigreturn_edit(struct vmm_sigframe *f);
 
 #endif

@@ -44,7 +44,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "vmm/xs.h"
+#include "xs/xs.h"
 
 #define XS_FILE_MAGIC		"XSABISTF"
 #define XS_FILE_MAGIC_SIZE	8

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Subcommands, xsave-abi NAME ARGS...: each gets argv from NAME on and
- * returns the exit status.
+ * cli/: the command line. main.c parses the suite's options and hands the
+ * rest to lib/'s runner; the subcommands, xsave-abi NAME ARGS..., each get
+ * argv from NAME on and return the exit status. Nothing here talks to KVM
+ * but through vmm/.
  */
 #ifndef CMD_H
 #define CMD_H
@@ -10,7 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "vmm/xs.h"
+#include "xs/xs.h"
 
 #define CMD_EXIT_USAGE 2	/* usage error or bad input */
 

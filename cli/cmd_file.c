@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "lib/cmd.h"
+#include "cli/cmd.h"
 
 void *cmd_read_all(const char *path, size_t max, size_t *len)
 {

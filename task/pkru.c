@@ -7,9 +7,10 @@
  */
 #include <errno.h>
 
+#include "task/task.h"
 #include "vmm/vmm.h"
 
-int vmm_host_rdpkru(uint32_t *pkru)
+int task_rdpkru(uint32_t *pkru)
 {
 	uint32_t eax, edx;
 
@@ -20,7 +21,7 @@ int vmm_host_rdpkru(uint32_t *pkru)
 	return 0;
 }
 
-int vmm_host_wrpkru(uint32_t pkru)
+int task_wrpkru(uint32_t pkru)
 {
 	if (!vmm_host()->host_ospke)
 		return vmm_fail("WRPKRU (host OSPKE clear)", EOPNOTSUPP);

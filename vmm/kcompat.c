@@ -26,7 +26,7 @@ static bool is_exe(int fd, const char *exe)
  * descriptors open on the binary before a VM is created, then close the
  * new ones after.
  */
-void compat_elf_fds(bool *mark, bool close_new)
+void kcompat_elf_fds(bool *mark, bool close_new)
 {
 	char exe[4096];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
@@ -39,7 +39,7 @@ void compat_elf_fds(bool *mark, bool close_new)
 	exe[n] = '\0';
 	while ((de = readdir(d))) {
 		fd = atoi(de->d_name);
-		if (de->d_name[0] == '.' || fd >= COMPAT_MAX_FD || fd == dirfd(d) ||
+		if (de->d_name[0] == '.' || fd >= KCOMPAT_MAX_FD || fd == dirfd(d) ||
 		    !is_exe(fd, exe))
 			continue;
 		if (!close_new)

@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "vmm/xs.h"
+#include "xs/xs.h"
 
 #define XS_FCW_INIT	0x037f	/* x87 control word after FNINIT */
 

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "lib/cmd_common.h"
+#include "cli/cmd_common.h"
 
 int cmd_number(const char *prog, const char *opt, const char *s,
 	       uint64_t min, uint64_t max, uint64_t *v)

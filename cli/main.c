@@ -13,11 +13,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "lib/cmd.h"
-#include "lib/cmd_common.h"
-#include "lib/cmd_out.h"
+#include "cli/cmd.h"
+#include "cli/cmd_common.h"
+#include "cli/cmd_out.h"
 #include "lib/host_report.h"
-#include "lib/run.h"
+#include "lib/report.h"
 #include "vmm/vmm.h"
 
 #define EXIT_USAGE 2

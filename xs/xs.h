@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The XSAVE buffer model: the standard (uncompacted) format that
+ * xs/: the XSAVE buffer model and the state-file format (xs_file.h), in
+ * plain C with no kernel headers, so that their tests and fuzzers build
+ * without a kernel tree. The buffer model: the standard (uncompacted) format that
  * KVM_GET_XSAVE/KVM_SET_XSAVE use, laid out as CPUID 0xD says (SDM Vol. 1,
  * 13.4). Offsets are never hard-coded: PKRU sits at 0xa80 on Intel and at
  * 0x980 on many AMD parts.

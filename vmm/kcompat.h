@@ -4,19 +4,19 @@
  * against (Debian's linux-source-6.1 and linux-source-6.12), in one place.
  * Include after kvm_util.h and processor.h.
  */
-#ifndef VMM_COMPAT_H
-#define VMM_COMPAT_H
+#ifndef VMM_KCOMPAT_H
+#define VMM_KCOMPAT_H
 
 /*
  * 6.12 reports the exception's error code through the fixup too, so its
  * KVM_ASM_SAFE needs a second output; KVM_ASM_SAFE_FEP came with it.
  */
 #ifdef KVM_ASM_SAFE_FEP
-#define COMPAT_SAFE_DECL	uint64_t compat_ec
-#define COMPAT_SAFE_OUTPUTS(v)	KVM_ASM_SAFE_OUTPUTS(v, compat_ec)
+#define KCOMPAT_SAFE_DECL	uint64_t kcompat_ec
+#define KCOMPAT_SAFE_OUTPUTS(v)	KVM_ASM_SAFE_OUTPUTS(v, kcompat_ec)
 #else
-#define COMPAT_SAFE_DECL	do { } while (0)
-#define COMPAT_SAFE_OUTPUTS(v)	KVM_ASM_SAFE_OUTPUTS(v)
+#define KCOMPAT_SAFE_DECL	do { } while (0)
+#define KCOMPAT_SAFE_OUTPUTS(v)	KVM_ASM_SAFE_OUTPUTS(v)
 #endif
 
 /* 6.1's feature list has PKU but not OSPKE. */
@@ -32,8 +32,8 @@
 void vm_init_descriptor_tables(struct kvm_vm *vm) __attribute__((weak));
 void vcpu_init_descriptor_tables(struct kvm_vcpu *vcpu) __attribute__((weak));
 
-/* Close descriptors the library leaked on the binary (vmm/compat.c). */
-#define COMPAT_MAX_FD 1024
-void compat_elf_fds(bool *mark, bool close_new);
+/* Close descriptors the library leaked on the binary (vmm/kcompat.c). */
+#define KCOMPAT_MAX_FD 1024
+void kcompat_elf_fds(bool *mark, bool close_new);
 
 #endif

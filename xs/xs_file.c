@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The state file (format in vmm/xs_file.h): a writer, a parser that takes
+ * The state file (format in xs/xs_file.h): a writer, a parser that takes
  * only what the writer can produce, and the conversion of the XSAVE blob
- * to another host's layout. libc and vmm/xs.c only, so it can be fuzzed.
+ * to another host's layout. libc and xs/xs.c only, so it can be fuzzed.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vmm/xs_file.h"
+#include "xs/xs_file.h"
 
 #define HEAD_SIZE	56	/* magic to XSAVE2 size */
 #define ENTRY_SIZE	16	/* a layout or XCR entry */

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/cmd.h"
-#include "lib/cmd_out.h"
+#include "cli/cmd.h"
+#include "cli/cmd_out.h"
 #include "lib/host_report.h"
 #include "lib/run.h"
 

@@ -6,7 +6,7 @@
  * One vCPU's XSAVE state across processes, hosts and kernels. save fills a
  * new vCPU with a seeded pattern (by the guest's own XRSTOR where guests
  * may use XSAVE) and writes what KVM_GET_XSAVE returns to a state file
- * (vmm/xs_file.h). load checks the file and converts it to this host's
+ * (xs/xs_file.h). load checks the file and converts it to this host's
  * layout before anything is created, restores it into a new vCPU with
  * KVM_SET_XSAVE, and checks component by component, in KTAP, what
  * KVM_GET_XSAVE and the guest's own XSAVE then show.
@@ -20,9 +20,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/cmd.h"
-#include "lib/cmd_common.h"
-#include "lib/cmd_out.h"
+#include "cli/cmd.h"
+#include "cli/cmd_common.h"
+#include "cli/cmd_out.h"
 #include "vmm/state.h"
 #include "vmm/vmm.h"
 

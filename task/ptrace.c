@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "task/task.h"
 #include "vmm/vmm.h"
 
 #define TRACEE_WAIT_MS	3000
@@ -31,14 +32,14 @@ static void __attribute__((noreturn)) tracee_main(uint32_t pkru)
 {
 	uint32_t now;
 
-	/* Dies with the case if the case ends without vmm_tracee_free(). */
+	/* Dies with the case if the case ends without task_tracee_free(). */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (ptrace(PTRACE_TRACEME, 0, NULL, NULL))
 		_exit(TRACEE_NO_TRACEME);
-	if (vmm_host_wrpkru(pkru))
+	if (task_wrpkru(pkru))
 		_exit(TRACEE_NO_WRPKRU);
 	for (;;) {
-		if (vmm_host_rdpkru(&now))
+		if (task_rdpkru(&now))
 			_exit(TRACEE_NO_RDPKRU);
 		tracee_pkru = now;
 		raise(SIGSTOP);
@@ -57,7 +58,7 @@ static long now_ms(void)
  * waitpid() for the tracee's next stop or exit, within TRACEE_WAIT_MS: 0
  * or -errno. A pidfd does not report ptrace stops, so this polls.
  */
-static int wait_tracee(struct vmm_tracee *t, int *status)
+static int wait_tracee(struct task_tracee *t, int *status)
 {
 	const struct timespec tick = { .tv_nsec = 1000000 };
 	long end = now_ms() + TRACEE_WAIT_MS;
@@ -77,7 +78,7 @@ static int wait_tracee(struct vmm_tracee *t, int *status)
 	return -ETIMEDOUT;
 }
 
-static int wait_stop(struct vmm_tracee *t, const char *after)
+static int wait_stop(struct task_tracee *t, const char *after)
 {
 	static const char *const why[] = {
 		[TRACEE_NO_TRACEME] = "PTRACE_TRACEME failed",
@@ -102,7 +103,7 @@ static int wait_stop(struct vmm_tracee *t, const char *after)
 			 after, status);
 }
 
-int vmm_tracee_start(struct vmm_tracee *t, uint32_t pkru)
+int task_tracee_start(struct task_tracee *t, uint32_t pkru)
 {
 	const struct vmm_host *h = vmm_host();
 	int rc;
@@ -121,11 +122,11 @@ int vmm_tracee_start(struct vmm_tracee *t, uint32_t pkru)
 	else
 		rc = wait_stop(t, "PTRACE_TRACEME and WRPKRU");
 	if (rc)
-		vmm_tracee_free(t);
+		task_tracee_free(t);
 	return rc;
 }
 
-static int xstate_regset(struct vmm_tracee *t, int req, const char *name)
+static int xstate_regset(struct task_tracee *t, int req, const char *name)
 {
 	struct iovec iov = { .iov_base = t->xstate, .iov_len = t->size };
 
@@ -138,17 +139,17 @@ static int xstate_regset(struct vmm_tracee *t, int req, const char *name)
 	return 0;
 }
 
-int vmm_tracee_getregset(struct vmm_tracee *t)
+int task_tracee_getregset(struct task_tracee *t)
 {
 	return xstate_regset(t, PTRACE_GETREGSET, "PTRACE_GETREGSET");
 }
 
-int vmm_tracee_setregset(struct vmm_tracee *t)
+int task_tracee_setregset(struct task_tracee *t)
 {
 	return xstate_regset(t, PTRACE_SETREGSET, "PTRACE_SETREGSET");
 }
 
-int vmm_tracee_cont(struct vmm_tracee *t, uint32_t *pkru)
+int task_tracee_cont(struct task_tracee *t, uint32_t *pkru)
 {
 	long v;
 	int rc;
@@ -166,7 +167,7 @@ int vmm_tracee_cont(struct vmm_tracee *t, uint32_t *pkru)
 	return 0;
 }
 
-void vmm_tracee_free(struct vmm_tracee *t)
+void task_tracee_free(struct task_tracee *t)
 {
 	int status;
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Writing the harness's files and standard output safely (lib/cmd_out.h). */
+/* Writing the harness's files and standard output safely (cli/cmd_out.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lib/cmd_out.h"
+#include "cli/cmd_out.h"
 
 #define OUT_MAX_LIVE 8
 

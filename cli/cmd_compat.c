@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/cmd.h"
+#include "cli/cmd.h"
 
 /*
  * A host report is about 2 KB and a run's --json output with every log a

@@ -10,11 +10,12 @@
 #include <signal.h>
 #include <string.h>
 
+#include "task/task.h"
 #include "vmm/vmm.h"
 
 #define FX_SW_OFF	464	/* struct fxregs_state.sw_reserved */
 
-static struct vmm_sigframe *sigframe;
+static struct task_sigframe *sigframe;
 static struct _fpx_sw_bytes sigframe_sw;
 static const char *sigframe_err;
 static volatile sig_atomic_t sigframe_ran;
@@ -35,11 +36,11 @@ static void edit_frame(int sig, siginfo_t *si, void *ctx)
 {
 	const struct xs_layout *l = &vmm_host()->layout;
 	uint8_t *fx = (uint8_t *)((ucontext_t *)ctx)->uc_mcontext.fpregs;
-	struct vmm_sigframe *f = sigframe;
+	struct task_sigframe *f = sigframe;
 	size_t size;
 
 	sigframe_ran = 1;
-	vmm_host_rdpkru(&f->handler_pkru);
+	task_rdpkru(&f->handler_pkru);
 	memcpy(&sigframe_sw, fx + FX_SW_OFF, sizeof(sigframe_sw));
 	sigframe_err = frame_problem(fx, &sigframe_sw);
 	if (sigframe_err)
@@ -50,7 +51,7 @@ static void edit_frame(int sig, siginfo_t *si, void *ctx)
 	xs_put_pkru(l, fx, size, f->bit9, f->pkru);
 }
 
-int vmm_sigreturn_edit(struct vmm_sigframe *f)
+int task_sigreturn_edit(struct task_sigframe *f)
 {
 	struct sigaction sa = { .sa_sigaction = edit_frame, .sa_flags = SA_SIGINFO };
 	struct sigaction old;

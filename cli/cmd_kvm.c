@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/cmd_common.h"
+#include "cli/cmd_common.h"
 #include "vmm/host.h"
 
 /* An unusable /dev/kvm is the user's to fix, never a silent skip. */
