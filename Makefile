@@ -22,9 +22,13 @@ K := $(O)/ktree
 include mk/kflags.mk
 
 CC ?= gcc
-CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -MMD -MP \
-	-D_GNU_SOURCE -fno-PIE -fno-stack-protector -I.
-LDFLAGS := -no-pie -pthread
+# The project's flags, then the user's: make CFLAGS+=-Werror, LDFLAGS=...
+# -fno-builtin-bcmp: clang turns memcmp() == 0 into bcmp(), which brings
+# libc.a's memcmp into the static link beside the library's own.
+XS_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -MMD -MP \
+	-D_GNU_SOURCE -fno-PIE -fno-stack-protector -fno-builtin-bcmp -I. \
+	$(CFLAGS)
+XS_LDFLAGS := -no-pie -pthread $(LDFLAGS)
 LDLIBS := -lcap -ldl -ljansson
 
 RUNNER_SRCS := $(wildcard lib/run_*.c lib/report_*.c)
@@ -51,12 +55,12 @@ all: $(O)/xsave-abi
 .PHONY: all static upstream check check-tests check-612 bench clean
 
 $(O)/xsave-abi: $(HARNESS_OBJS) $(LIBKVM)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(XS_LDFLAGS) -o $@ $^ $(LDLIBS)
 	@echo "  LD      $@ (kernel tree $$(cat $(K)/.kversion))"
 
 static: $(O)/xsave-abi-static
 $(O)/xsave-abi-static: $(HARNESS_OBJS) $(LIBKVM)
-	$(Q)$(CC) $(LDFLAGS) -static -o $@ $^ $(LDLIBS) 2>$(O)/static-link.log || \
+	$(Q)$(CC) $(XS_LDFLAGS) -static -o $@ $^ $(LDLIBS) 2>$(O)/static-link.log || \
 		{ cat $(O)/static-link.log; exit 1; }
 	@echo "  LD      $@ (static, kernel tree $$(cat $(K)/.kversion))"
 
@@ -85,12 +89,13 @@ $(LIBKVM): $(KSTAMP)
 
 # Only vmm/ and guest/ use the library's headers; the rest need no kernel tree.
 $(O)/obj/lib/%.o $(O)/obj/cases/%.o $(O)/obj/cli/%.o $(O)/obj/xs/%.o \
-	$(O)/obj/task/%.o: CF = $(CFLAGS)
-$(O)/obj/vmm/%.o: CF = $(CFLAGS) -DCONFIG_64BIT -DQUIET \
+	$(O)/obj/task/%.o: CF = $(XS_CFLAGS)
+$(O)/obj/vmm/%.o: CF = $(XS_CFLAGS) -DCONFIG_64BIT -DQUIET \
 	$(patsubst -I%,-isystem %,$(KINC)) \
 	-DVMM_KTREE=\"$$(cat $(K)/.kversion)\"
-$(O)/obj/guest/%.o: CF = $(KCFLAGS) -I.
-$(O)/obj/tests/%.o: CF = $(CFLAGS)
+# The user's CFLAGS reach our code, not the kernel's library (its own flags).
+$(O)/obj/guest/%.o: CF = $(KCFLAGS) -I. $(CFLAGS)
+$(O)/obj/tests/%.o: CF = $(XS_CFLAGS)
 $(O)/obj/%.o: %.c | $(DEPSTAMP)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CF) -c $< -o $@
@@ -106,12 +111,12 @@ $(O)/tests/test_compat: $(O)/obj/tests/test_compat.o \
 $(O)/tests/test_xs_file: $(O)/obj/tests/test_xs_file.o $(call objs,$(XS_SRCS))
 $(O)/tests/%:
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(XS_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # The shell tests drive the harness binary itself.
 check-tests: $(TESTS) $(O)/xsave-abi
 	$(Q)scripts/deps.sh python3 strace
-	@tests/run-tests.sh $(TESTS) $(TEST_SCRIPTS)
+	@XSAVE_ABI=$(abspath $(O))/xsave-abi O=$(O) tests/run-tests.sh $(TESTS) $(TEST_SCRIPTS)
 
 # The state-file parser and compat's report reader under libFuzzer, ASan
 # and UBSan, for FUZZ_SECONDS in all, half each (rounded up: 0 would mean no
@@ -163,14 +168,14 @@ check-612:
 # The suite natively, then in the emulated machine under both kernels, with
 # a fixed seed: generated buffers and values are the same on every CI run.
 check: check-tests check-fuzz check-612 $(O)/xsave-abi
-	./run.sh --no-build --seed 1
-	./run.sh --vm all --seed 1 --json $(O)/vm-results.json --junit $(O)/vm-results.xml
+	O=$(O) ./run.sh --no-build --seed 1
+	O=$(O) ./run.sh --vm all --seed 1 --json $(O)/vm-results.json --junit $(O)/vm-results.xml
 	@tests/parses.sh $(O)/vm-results.json $(O)/vm-results.xml
 
 bench: $(O)/xsave-abi
 	@bench/native.sh $(O)/xsave-abi
-	@bench/vm.sh 6.12
-	@bench/vm.sh 6.1
+	@O=$(O) bench/vm.sh 6.12
+	@O=$(O) bench/vm.sh 6.1
 	@bench/compat_mem.sh $(O)/xsave-abi
 
 clean:

@@ -4,15 +4,20 @@
 # then run the suite on this host, or with --vm inside an emulated machine.
 set -u
 top=$(cd "$(dirname "$0")" && pwd)
-bin=$top/build/xsave-abi
+# O: the build folder, as make's O= (relative to the project).
+O=${O:-build}
+case "$O" in /*) ;; *) O=$top/$O ;; esac
+export O
+bin=$O/xsave-abi
 
 usage() {
 	cat <<USAGE
 usage: ./run.sh [--no-build] [harness options]
        ./run.sh --vm [KERNEL]... [--modules DIR] [--no-upstream]
                 [--vm-timeout S] [harness options]
-Builds build/xsave-abi if needed (make), then runs it natively; its KTAP
-goes to stdout and its exit status is this script's.
+Builds \$O/xsave-abi if needed (make; O is the build folder, build unless
+set, as make O=; CC and CFLAGS reach make too), then runs it natively; its
+KTAP goes to stdout and its exit status is this script's.
   --no-build     run the binary as it is (native runs only)
 
 --vm runs the suite inside QEMU (TCG, -cpu max: AMD SVM, nested paging,
@@ -32,7 +37,7 @@ kernel's run and every cross-kernel move passed, else 1.
                  (default 120)
 Debian kernels and busybox-static are downloaded with apt-get into
 .cache/vm/ (or \$XSAVE_ABI_CACHE) and reused; each run's files stay under
-build/vm/.
+\$O/vm/.
 SIGINT, SIGTERM or SIGHUP stop everything this script started, QEMU
 included, within a second; no partial --json or --junit file is left, and
 the exit status is 128 + the signal's number.
@@ -125,7 +130,7 @@ if [ "$vm" = 1 ]; then
 	rc=$?
 else
 	if [ "$build" = 1 ]; then
-		start make -s --no-print-directory -C "$top" all >&2 ||
+		start make -s --no-print-directory -C "$top" O="$O" all >&2 ||
 			{ echo "run.sh: build failed" >&2; exit 2; }
 	fi
 	[ -x "$bin" ] || { echo "run.sh: $bin is missing: run make" >&2; exit 2; }

@@ -8,6 +8,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 kernel=${1:-6.12}
+O=${O:-build}	# the build folder, as make's O=
+export O
 runs=${RUNS:-3}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -17,7 +19,7 @@ vm/vm.sh "$kernel" --seed 1 >/dev/null 2>"$tmp/warm.log" ||
 for i in $(seq "$runs"); do
 	vm/vm.sh "$kernel" --seed 1 >/dev/null 2>>"$tmp/log" ||
 		{ cat "$tmp/log" >&2; echo "bench: run $i failed" >&2; exit 1; }
-	echo "$(cat build/vm/1/wall_ms) $(cut -d' ' -f2 build/vm/1/out/times | paste -sd' ')" >>"$tmp/t"
+	echo "$(cat "$O/vm/1/wall_ms") $(cut -d' ' -f2 "$O/vm/1/out/times" | paste -sd' ')" >>"$tmp/t"
 done
 # Each line: wall_ms, then uptime at init, modules, harness, upstream, end.
 sort -n "$tmp/t" | awk -v runs="$runs" -v k="$kernel" '

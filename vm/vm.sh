@@ -7,16 +7,17 @@
 # SIGINT, SIGTERM or SIGHUP stop every process it started (QEMU included)
 # and end it by the same signal; nothing else boots, no report is written.
 # Environment: $XSAVE_ABI_CACHE the download cache (.cache/vm), and for
-# tests $XSAVE_ABI_WORK the run folders (build/vm), $XSAVE_ABI_QEMU a
+# tests $XSAVE_ABI_WORK the run folders ($O/vm), $XSAVE_ABI_QEMU a
 # program run instead of QEMU (boot.sh; Debian's QEMU is then not installed)
 # and $XSAVE_ABI_OFFLINE (fetch.sh).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 here=$top/vm
 cache=${XSAVE_ABI_CACHE:-$top/.cache/vm}
-work=${XSAVE_ABI_WORK:-build/vm}
+O=${O:-build}	# the build folder, as make's O=
+work=${XSAVE_ABI_WORK:-$O/vm}
 machine="qemu-tcg cpu=max"
-harness=build/xsave-abi-static
+harness=$O/xsave-abi-static
 
 die() { echo "vm: $*" >&2; exit 2; }
 
@@ -115,8 +116,8 @@ step() {
 # kernels.
 tree_of() {
 	case "$1" in
-	6.12) echo "build/k612 /usr/src/linux-source-6.12.tar.xz linux-source-6.12" ;;
-	*) echo "build /usr/src/linux-source-6.1.tar.xz linux-source-6.1" ;;
+	6.12) echo "$O/k612 /usr/src/linux-source-6.12.tar.xz linux-source-6.12" ;;
+	*) echo "$O /usr/src/linux-source-6.1.tar.xz linux-source-6.1" ;;
 	esac
 }
 
@@ -125,7 +126,7 @@ build() {
 	# A QEMU of one's own needs no Debian package.
 	[ -n "${XSAVE_ABI_QEMU:-}" ] || deps="qemu-system-x86 $deps"
 	scripts/deps.sh $deps || exit 2
-	make -s static >&2 || die "building $harness failed"
+	make -s O="$O" static >&2 || die "building $harness failed"
 	[ "$upstream" = 1 ] || return 0
 	for k in "${kernels[@]}"; do
 		read -r o src pkg <<<"$(tree_of "$k")"
@@ -245,7 +246,7 @@ precheck() {
 	"$harness" --list "${hargs[@]}" ${json:+--json "$json"} ${junit:+--junit "$junit"} \
 		>/dev/null || die "the harness refused the options or paths above"
 }
-if [ -x "$harness" ] && make -s -q static 2>/dev/null; then
+if [ -x "$harness" ] && make -s -q O="$O" static 2>/dev/null; then
 	precheck
 fi
 step build || exit $?
