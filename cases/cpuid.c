@@ -18,12 +18,14 @@ static struct vmm_vm *vm_without_pku(void)
 
 /*
  * KVM_SET_XSAVE checks XSTATE_BV against what KVM supports, not against
- * the guest's CPUID: "KVM: x86: Constrain guest-supported xfeatures only at
- * KVM_GET_XSAVE{2}" (6.6, backported to stable). Kernels from 5.17 until
- * that fix rejected the buffer with -EINVAL, which breaks migration into a
- * guest CPU model without PKU.
+ * the guest's CPUID (since 6.6, backported to stable). Kernels from 5.17
+ * until then rejected the buffer with -EINVAL, which breaks migration
+ * into a guest CPU model without PKU.
  */
-CASE(cpuid, no_pku_set_xsave_with_bit_accepted, .needs = NEED_PKU)
+CASE(cpuid, no_pku_set_xsave_with_bit_accepted,
+     SOURCES(KCOMMIT("8647c52e9504", "KVM: x86: Constrain guest-supported xfeatures only at KVM_GET_XSAVE{2}"),
+	     KVMDOC("4.43", "KVM_SET_XSAVE")),
+     .needs = NEED_PKU)
 {
 	struct vmm_vm *vm = vm_without_pku();
 	struct xs_state s;
@@ -46,11 +48,14 @@ CASE(cpuid, no_pku_set_xsave_with_bit_accepted, .needs = NEED_PKU)
 }
 
 /*
- * KVM_GET_XSAVE reports only what the guest's CPUID allows (the same
- * commit: "Only copy state for features that are enabled for the guest"),
- * so bit 9 is clear there.
+ * KVM_GET_XSAVE reports only what the guest's CPUID allows ("Only copy
+ * state for features that are enabled for the guest"), so bit 9 is clear
+ * there.
  */
-CASE(cpuid, no_pku_get_xsave_hides_bit, .needs = NEED_PKU)
+CASE(cpuid, no_pku_get_xsave_hides_bit,
+     SOURCES(KCOMMIT("8647c52e9504", "KVM: x86: Constrain guest-supported xfeatures only at KVM_GET_XSAVE{2}"),
+	     KCODE("arch/x86/kvm/x86.c", "kvm_vcpu_ioctl_x86_get_xsave2()")),
+     .needs = NEED_PKU)
 {
 	struct vmm_vm *vm = vm_without_pku();
 	struct xs_state s;
@@ -67,9 +72,12 @@ CASE(cpuid, no_pku_get_xsave_hides_bit, .needs = NEED_PKU)
  * before the guest kernel enables them: KVM keeps a PKRU restored by
  * KVM_SET_XSAVE in vcpu->arch.pkru without loading it (it switches PKRU
  * only with CR4.PKE or XCR0[9] set), and the guest reads it once it sets
- * both (SDM Vol. 3, 2.5 and 4.6.2).
+ * both.
  */
-CASE(cpuid, pke_off_value_survives_until_enabled, .needs = NEED_PKU)
+CASE(cpuid, pke_off_value_survives_until_enabled,
+     SOURCES(KCODE("arch/x86/kvm/x86.c", "kvm_load_guest_xsave_state()"),
+	     SDM(3, "2.5"), SDM(3, "4.6.2")),
+     .needs = NEED_PKU)
 {
 	struct vmm_vm *vm = case_vm(1, false);
 	struct vmm_vcpu *vc = vmm_vcpu(vm, 0);

@@ -8,10 +8,12 @@
 
 /*
  * KVM_CAP_XSAVE2 is the KVM_GET_XSAVE2 buffer size: the standard-format
- * size of KVM's supported xfeatures, never below 4096 (KVM API doc 4.137;
- * arch/x86/kvm/x86.c, case KVM_CAP_XSAVE2).
+ * size of KVM's supported xfeatures, never below 4096.
  */
-CASE(host, xsave2_size_matches_cpuid, .needs = RUN_NEED_KVM | RUN_NEED_XSAVE2)
+CASE(host, xsave2_size_matches_cpuid,
+     SOURCES(KVMDOC("4.134", "KVM_GET_XSAVE2"),
+	     KCODE("arch/x86/kvm/x86.c", "kvm_vm_ioctl_check_extension()")),
+     .needs = RUN_NEED_KVM | RUN_NEED_XSAVE2)
 {
 	const struct vmm_host *h = vmm_host();
 	uint32_t want = xs_std_size(&h->layout, h->kvm_xcr0);
@@ -27,10 +29,12 @@ CASE(host, xsave2_size_matches_cpuid, .needs = RUN_NEED_KVM | RUN_NEED_XSAVE2)
 /*
  * KVM_X86_XCOMP_GUEST_SUPP lists the xfeatures KVM supports; supported
  * CPUID 0xD.0 reports the same set, less AMX until the process asked for
- * it with ARCH_REQ_XCOMP_GUEST_PERM (KVM API doc 4.80, "KVM_X86_XCOMP_GUEST_SUPP";
- * arch/x86/kvm/cpuid.c, leaf 0xD).
+ * it with ARCH_REQ_XCOMP_GUEST_PERM.
  */
 CASE(host, xcomp_guest_supp_matches_cpuid,
+     SOURCES(KVMDOC("4.80", "KVM_GET_DEVICE_ATTR"),
+	     KCODE("arch/x86/kvm/x86.c", "kvm_x86_dev_get_attr()"),
+	     KCODE("arch/x86/kvm/cpuid.c", "__do_cpuid_func()")),
      .needs = RUN_NEED_KVM | RUN_NEED_XCOMP_SUPP)
 {
 	const struct vmm_host *h = vmm_host();
@@ -48,10 +52,12 @@ CASE(host, xcomp_guest_supp_matches_cpuid,
 
 /*
  * KVM passes the host's XSAVE layout through to guests: supported CPUID
- * 0xD.i for each supported component equals host CPUID 0xD.i (cpuid.c
- * copies the host subleaves). A VMM restoring a buffer relies on it.
+ * 0xD.i for each supported component equals host CPUID 0xD.i (the host
+ * subleaves are copied). A VMM restoring a buffer relies on it.
  */
-CASE(host, supported_layout_is_host_layout, .needs = RUN_NEED_KVM)
+CASE(host, supported_layout_is_host_layout,
+     SOURCES(KCODE("arch/x86/kvm/cpuid.c", "__do_cpuid_func()")),
+     .needs = RUN_NEED_KVM)
 {
 	const struct vmm_host *h = vmm_host();
 	int i;

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * PKRU belongs to one vCPU: KVM keeps it in vcpu->arch.pkru and switches
- * it around VM entry and exit (kvm_load_guest_xsave_state() and
- * kvm_load_host_xsave_state() in arch/x86/kvm/x86.c). Neither another
- * vCPU, another VM nor the host thread may see or change it.
+ * it around VM entry and exit. Neither another vCPU, another VM nor the
+ * host thread may see or change it.
  */
 #include "cases/cases.h"
 
@@ -24,7 +23,10 @@ static void set_on_b_keeps_a(struct vmm_vcpu *a, struct vmm_vcpu *b)
 }
 
 /* Two vCPUs of one VM. */
-CASE(isolation, set_xsave_other_vcpu_keeps_pkru, .needs = NEED_PKU)
+CASE(isolation, set_xsave_other_vcpu_keeps_pkru,
+     SOURCES(KVMDOC("4.43", "KVM_SET_XSAVE"),
+	     KCODE("arch/x86/kvm/x86.c", "kvm_load_guest_xsave_state()")),
+     .needs = NEED_PKU)
 {
 	struct vmm_vm *vm = case_vm(2, true);
 
@@ -33,7 +35,10 @@ CASE(isolation, set_xsave_other_vcpu_keeps_pkru, .needs = NEED_PKU)
 }
 
 /* Two VMs. */
-CASE(isolation, set_xsave_other_vm_keeps_pkru, .needs = NEED_PKU)
+CASE(isolation, set_xsave_other_vm_keeps_pkru,
+     SOURCES(KVMDOC("4.43", "KVM_SET_XSAVE"),
+	     KCODE("arch/x86/kvm/x86.c", "kvm_load_guest_xsave_state()")),
+     .needs = NEED_PKU)
 {
 	struct vmm_vm *a = case_vm(1, true), *b = case_vm(1, true);
 
@@ -53,9 +58,11 @@ static uint32_t host_pkru(void)
 /*
  * The host thread's PKRU survives a KVM_RUN in which the guest set another,
  * and the guest never sees the host's: a fresh vCPU reads 0, its reset
- * value (SDM Vol. 3, 9.1.1), then only what it wrote itself.
+ * value, then only what it wrote itself.
  */
 CASE(isolation, host_and_guest_pkru_separate,
+     SOURCES(SDM(3, "9.1.1"),
+	     KCODE("arch/x86/kvm/x86.c", "kvm_load_host_xsave_state()")),
      .needs = NEED_PKU | RUN_NEED_HOST_PKU)
 {
 	struct vmm_vm *vm;
@@ -75,11 +82,11 @@ CASE(isolation, host_and_guest_pkru_separate,
 }
 
 /*
- * KVM_GET_XSAVE must report the guest's PKRU (KVM API doc 4.42) whatever
- * the host thread's PKRU was while the guest ran. KVM saves the guest FPU
- * with the host's PKRU loaded; on a CPU that tracks PKRU's init state
- * (XINUSE[9]) a host PKRU of 0 can clear bit 9 of the saved header, and
- * since 6.3 the slot reads 0 when the bit is clear.
+ * KVM_GET_XSAVE must report the guest's PKRU whatever the host thread's
+ * PKRU was while the guest ran. KVM saves the guest FPU with the host's
+ * PKRU loaded; on a CPU that tracks PKRU's init state (XINUSE[9]) a host
+ * PKRU of 0 can clear bit 9 of the saved header, and since 6.3 the slot
+ * reads 0 when the bit is clear.
  */
 static void get_with_host_pkru(uint32_t host)
 {
@@ -111,12 +118,14 @@ static void get_with_host_pkru(uint32_t host)
 }
 
 CASE(isolation, get_xsave_host_pkru_default,
+     SOURCES(KVMDOC("4.42", "KVM_GET_XSAVE")),
      .needs = NEED_PKU | RUN_NEED_HOST_PKU)
 {
 	get_with_host_pkru(XS_PKRU_HOST_DEFAULT);
 }
 
 CASE(isolation, get_xsave_host_pkru_zero,
+     SOURCES(KVMDOC("4.42", "KVM_GET_XSAVE")),
      .needs = NEED_PKU | RUN_NEED_HOST_PKU)
 {
 	get_with_host_pkru(0);

@@ -2,9 +2,9 @@
 /*
  * Live migration in one process: the vCPU's whole state moves to a new VM
  * (vmm_vm_migrate(), the selftests' state_test recipe), and the guest there
- * must find every register it had (KVM API doc 4.42/4.43: KVM_GET_XSAVE
- * then KVM_SET_XSAVE round-trips guest state). The hazards a VMM must work
- * around are XFAIL while observed, each saying what to do.
+ * must find every register it had: KVM_GET_XSAVE then KVM_SET_XSAVE
+ * round-trips guest state. The hazards a VMM must work around are XFAIL
+ * while observed, each saying what to do.
  */
 #include "cases/cases.h"
 
@@ -26,7 +26,9 @@ static struct vmm_vm *filled_guest(struct xs_state *seen)
 }
 
 /* Every component the guest had, back in the guest after one move. */
-CASE(migration, whole_state_to_new_vm, .needs = NEED_GUEST)
+CASE(migration, whole_state_to_new_vm,
+     SOURCES(KVMDOC("4.42", "KVM_GET_XSAVE"), KVMDOC("4.43", "KVM_SET_XSAVE")),
+     .needs = NEED_GUEST)
 {
 	struct xs_state before, after;
 	struct vmm_vm *vm = filled_guest(&before);
@@ -42,7 +44,9 @@ CASE(migration, whole_state_to_new_vm, .needs = NEED_GUEST)
  * next value and reads it back with no exit in between, so the first
  * RDPKRU after a move is what the guest wrote last before it.
  */
-CASE(migration, between_wrpkrus, .needs = NEED_PKU)
+CASE(migration, between_wrpkrus,
+     SOURCES(KVMDOC("4.42", "KVM_GET_XSAVE"), KVMDOC("4.43", "KVM_SET_XSAVE")),
+     .needs = NEED_PKU)
 {
 	struct vmm_vm *vm = case_vm(1, true);
 	struct vmm_vcpu *vc = vmm_vcpu(vm, 0);
@@ -68,7 +72,9 @@ CASE(migration, between_wrpkrus, .needs = NEED_PKU)
 }
 
 /* A KVM_SET_XSAVE the guest has not run on yet still travels. */
-CASE(migration, pending_set_xsave, .needs = NEED_PKU)
+CASE(migration, pending_set_xsave,
+     SOURCES(KVMDOC("4.42", "KVM_GET_XSAVE"), KVMDOC("4.43", "KVM_SET_XSAVE")),
+     .needs = NEED_PKU)
 {
 	struct vmm_vm *vm = case_vm(1, true);
 	struct vmm_vcpu *vc = vmm_vcpu(vm, 0);
@@ -88,7 +94,9 @@ CASE(migration, pending_set_xsave, .needs = NEED_PKU)
  * snapshot and migrates again before resuming (each save's immediate-exit
  * KVM_RUN enters no guest code).
  */
-CASE(migration, second_hop_before_run, .needs = NEED_GUEST)
+CASE(migration, second_hop_before_run,
+     SOURCES(KVMDOC("4.42", "KVM_GET_XSAVE"), KVMDOC("4.43", "KVM_SET_XSAVE")),
+     .needs = NEED_GUEST)
 {
 	struct xs_state before, after;
 	struct vmm_vm *vm = filled_guest(&before);
@@ -106,7 +114,10 @@ CASE(migration, second_hop_before_run, .needs = NEED_GUEST)
  * restored into a destination vCPU whose guest already set PKRU: the
  * legacy ABI keeps the destination's own PKRU instead of the source's.
  */
-CASE(migration, bit_clear_keeps_destination_pkru, .needs = NEED_PKU,
+CASE(migration, bit_clear_keeps_destination_pkru,
+     SOURCES(KVMDOC("4.43", "KVM_SET_XSAVE"),
+	     KCOMMIT("d7e5aceace51", "x86/fpu: Emulate XRSTOR's behavior if the xfeatures PKRU bit is not set")),
+     .needs = NEED_PKU,
      .expect = RUN_EXPECT_XFAIL,
      .hazard = "a migrated buffer with XSTATE_BV[9] clear leaves the "
 	       "destination vCPU's own PKRU, not the source's: a VMM must send "
@@ -146,7 +157,10 @@ static struct vmm_vm *partially_restored(uint32_t v[2])
  * slot 0 (pkru.get_before_run_after_set_without_bit), so a VMM that saves
  * with KVM_GET_XSAVE alone and restores elsewhere restores no PKRU.
  */
-CASE(migration, second_hop_after_partial_restore, .needs = NEED_PKU,
+CASE(migration, second_hop_after_partial_restore,
+     SOURCES(KVMDOC("4.42", "KVM_GET_XSAVE"), KVMDOC("4.43", "KVM_SET_XSAVE"),
+	     MEASURED("6.1 and 6.12")),
+     .needs = NEED_PKU,
      .expect = RUN_EXPECT_XFAIL,
      .hazard = "saving with KVM_GET_XSAVE before any KVM_RUN after a "
 	       "bit-9-clear KVM_SET_XSAVE loses PKRU on the next hop: a VMM "
@@ -168,12 +182,14 @@ CASE(migration, second_hop_after_partial_restore, .needs = NEED_PKU,
 }
 
 /*
- * Measured on 6.1 and 6.12: a KVM_RUN with immediate_exit set before the
- * save, which the selftests' vcpu_save_state() does to complete pending
- * I/O, puts bit 9 and the guest's PKRU back into KVM_GET_XSAVE: the
- * workaround for the hazard above.
+ * A KVM_RUN with immediate_exit set before the save, which the selftests'
+ * vcpu_save_state() does to complete pending I/O, puts bit 9 and the
+ * guest's PKRU back into KVM_GET_XSAVE: the workaround for the hazard
+ * above.
  */
-CASE(migration, immediate_exit_run_keeps_pkru, .needs = NEED_PKU)
+CASE(migration, immediate_exit_run_keeps_pkru,
+     SOURCES(MEASURED("6.1 and 6.12"), KVMDOC("4.42", "KVM_GET_XSAVE")),
+     .needs = NEED_PKU)
 {
 	struct vmm_vm *vm;
 	uint32_t v[2];

@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * XRSTOR as the reference model. For a valid standard-format buffer, the
- * state the guest sees after KVM_SET_XSAVE (KVM API doc 4.43) is the state
- * it sees after XRSTORing the same buffer itself with RFBM = XCR0 (SDM
- * Vol. 1, 13.8.1: a component whose XSTATE_BV bit is set is loaded, one
- * whose bit is clear goes to its init state), component by component.
- * Buffers come from xs_gen() seeded by the run's seed, so --seed N replays
- * a failure. Two exceptions, each checked on its own:
+ * state the guest sees after KVM_SET_XSAVE is the state it sees after
+ * XRSTORing the same buffer itself with RFBM = XCR0 (a component whose
+ * XSTATE_BV bit is set is loaded, one whose bit is clear goes to its init
+ * state), component by component. Buffers come from xs_gen() seeded by
+ * the run's seed, so --seed N replays a failure. Two exceptions, each
+ * checked on its own:
  * - PKRU with XSTATE_BV[9] clear: the legacy KVM ABI leaves the vCPU's
- *   PKRU untouched where XRSTOR loads 0 (DESIGN.md, "The ABI under test").
+ *   PKRU untouched where XRSTOR loads 0.
  * - MXCSR with none of x87, SSE, AVX in XSTATE_BV: XRSTOR loads it (RFBM
- *   has SSE), copy_uabi_to_xstate() does not; a known hazard, below.
+ *   has SSE), KVM_SET_XSAVE does not; a known hazard, below.
  */
 #include <stdio.h>
 
@@ -139,7 +139,10 @@ static void expect_same_state(struct oracle *o, struct xs_state *a,
 	case_expect_components(b, a, check_pkru_bit_clear(o, a, b), what);
 }
 
-CASE(oracle, set_xsave_is_guest_xrstor, .needs = NEED_GUEST)
+CASE(oracle, set_xsave_is_guest_xrstor,
+     SOURCES(KVMDOC("4.43", "KVM_SET_XSAVE"), SDM(1, "13.8.1"),
+	     KCOMMIT("d7e5aceace51", "x86/fpu: Emulate XRSTOR's behavior if the xfeatures PKRU bit is not set")),
+     .needs = NEED_GUEST)
 {
 	struct xs_state a, b;
 	struct oracle o;
@@ -156,14 +159,17 @@ CASE(oracle, set_xsave_is_guest_xrstor, .needs = NEED_GUEST)
 }
 
 /*
- * XRSTOR loads MXCSR whenever RFBM has SSE or AVX, whatever XSTATE_BV says
- * (SDM Vol. 1, 13.8.1); KVM_SET_XSAVE takes it only with x87, SSE or AVX
- * in XSTATE_BV (copy_uabi_to_xstate(), arch/x86/kernel/fpu/xstate.c).
- * Measured on 6.1 and 6.12: with none of them the vCPU keeps its MXCSR.
- * XSAVE stores MXCSR whatever XINUSE says (SDM Vol. 1, 13.7), so an image
- * with SSE's bit clear can still carry a non-default MXCSR.
+ * XRSTOR loads MXCSR whenever RFBM has SSE or AVX, whatever XSTATE_BV says;
+ * KVM_SET_XSAVE takes it only with x87, SSE or AVX in XSTATE_BV: with none
+ * of them the vCPU keeps its MXCSR (the hazard, measured). XSAVE stores
+ * MXCSR whatever XINUSE says, so an image with SSE's bit clear can still
+ * carry a non-default MXCSR.
  */
-CASE(oracle, mxcsr_without_x87_sse_avx, .needs = NEED_GUEST,
+CASE(oracle, mxcsr_without_x87_sse_avx,
+     SOURCES(SDM(1, "13.8.1"), SDM(1, "13.7"),
+	     KCODE("arch/x86/kernel/fpu/xstate.c", "copy_uabi_to_xstate()"),
+	     MEASURED("6.1 and 6.12")),
+     .needs = NEED_GUEST,
      .expect = RUN_EXPECT_XFAIL,
      .hazard = "KVM_SET_XSAVE ignores MXCSR when XSTATE_BV has none of x87, "
 	       "SSE, AVX, where XRSTOR loads it: a VMM restoring a buffer it "

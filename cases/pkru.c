@@ -3,9 +3,7 @@
  * PKRU through KVM_GET_XSAVE/KVM_SET_XSAVE, read back by the guest's own
  * RDPKRU. The legacy ABI: XSTATE_BV[9] set loads PKRU from the buffer;
  * clear leaves the guest's PKRU untouched, unlike XRSTOR, ptrace and
- * sigreturn (copy_uabi_to_xstate() updates *pkru only when the bit is set;
- * kept for KVM by "x86/fpu: Allow PKRU to be (once again) written by
- * ptrace", 2022). Test values are never 0 or 0x55555554, which a missing
+ * sigreturn. Test values are never 0 or 0x55555554, which a missing
  * switch would produce.
  */
 #include "cases/cases.h"
@@ -31,8 +29,9 @@ static void expect_get_pkru(struct vmm_vcpu *v, uint32_t want, const char *when)
 	CHECK_EQ(xs_pkru(case_layout(), s.b, sizeof(s.b)), want, when);
 }
 
-/* KVM API doc 4.42: KVM_GET_XSAVE returns the guest's PKRU, bit 9 set. */
-CASE(pkru, get_shows_guest_wrpkru, .needs = NEED_PKU)
+/* KVM_GET_XSAVE returns the guest's PKRU, bit 9 set. */
+CASE(pkru, get_shows_guest_wrpkru,
+     SOURCES(KVMDOC("4.42", "KVM_GET_XSAVE")), .needs = NEED_PKU)
 {
 	uint32_t v[3];
 	struct vmm_vm *vm;
@@ -44,11 +43,12 @@ CASE(pkru, get_shows_guest_wrpkru, .needs = NEED_PKU)
 
 /*
  * One KVM_RUN, no exit in between: the guest's XSAVE stores the PKRU it
- * has just written and its XRSTOR loads it back (SDM Vol. 1, 13.8 and
- * 13.10: PKRU is XSAVE component 9); KVM_GET_XSAVE after the run holds
- * what XRSTOR loaded (KVM API doc 4.42).
+ * has just written and its XRSTOR loads it back (PKRU is XSAVE component
+ * 9); KVM_GET_XSAVE after the run holds what XRSTOR loaded.
  */
-CASE(pkru, guest_xrstor_in_one_run, .needs = NEED_PKU)
+CASE(pkru, guest_xrstor_in_one_run,
+     SOURCES(SDM(1, "13.5.7"), SDM(1, "13.8"), KVMDOC("4.42", "KVM_GET_XSAVE")),
+     .needs = NEED_PKU)
 {
 	struct vmm_vm *vm = case_vm(1, true);
 	struct vmm_vcpu *vc = vmm_vcpu(vm, 0);
@@ -75,8 +75,10 @@ CASE(pkru, guest_xrstor_in_one_run, .needs = NEED_PKU)
 }
 
 /* XSTATE_BV[9] set: the buffer's PKRU is loaded, as by XRSTOR. */
-CASE(pkru, set_with_bit_loads_pkru, .needs = NEED_PKU,
-     .matrix = "kvm_set_xsave.bit_set")
+CASE(pkru, set_with_bit_loads_pkru,
+     SOURCES(KVMDOC("4.43", "KVM_SET_XSAVE"),
+	     KCOMMIT("4a804c4f8356", "x86/fpu: Allow PKRU to be (once again) written by ptrace.")),
+     .needs = NEED_PKU, .matrix = RUN_MATRIX_KVM_SET_XSAVE_BIT_SET)
 {
 	struct vmm_vm *vm;
 	struct vmm_vcpu *vc;
@@ -130,8 +132,10 @@ static void bit_clear_keeps_pkru(uint32_t c)
 	vmm_vm_free(vm);
 }
 
-CASE(pkru, set_without_bit_keeps_pkru, .needs = NEED_PKU,
-     .matrix = "kvm_set_xsave.bit_clear")
+CASE(pkru, set_without_bit_keeps_pkru,
+     SOURCES(KVMDOC("4.43", "KVM_SET_XSAVE"),
+	     KCOMMIT("d7e5aceace51", "x86/fpu: Emulate XRSTOR's behavior if the xfeatures PKRU bit is not set")),
+     .needs = NEED_PKU, .matrix = RUN_MATRIX_KVM_SET_XSAVE_BIT_CLEAR)
 {
 	uint32_t v[3];
 
@@ -139,17 +143,22 @@ CASE(pkru, set_without_bit_keeps_pkru, .needs = NEED_PKU,
 	bit_clear_keeps_pkru(v[2]);
 }
 
-CASE(pkru, set_without_bit_zero_slot_keeps_pkru, .needs = NEED_PKU)
+CASE(pkru, set_without_bit_zero_slot_keeps_pkru,
+     SOURCES(KVMDOC("4.43", "KVM_SET_XSAVE"),
+	     KCOMMIT("d7e5aceace51", "x86/fpu: Emulate XRSTOR's behavior if the xfeatures PKRU bit is not set")),
+     .needs = NEED_PKU)
 {
 	bit_clear_keeps_pkru(0);
 }
 
 /*
- * Measured on 6.1 and 6.12: KVM_GET_XSAVE right after a bit-9-clear
- * KVM_SET_XSAVE, before KVM_RUN, reports bit 9 clear and slot 0 while the
- * vCPU keeps its PKRU. A VMM expects GET to show the vCPU's PKRU.
+ * KVM_GET_XSAVE right after a bit-9-clear KVM_SET_XSAVE, before KVM_RUN,
+ * reports bit 9 clear and slot 0 while the vCPU keeps its PKRU (the
+ * hazard, measured). A VMM expects GET to show the vCPU's PKRU.
  */
-CASE(pkru, get_before_run_after_set_without_bit, .needs = NEED_PKU,
+CASE(pkru, get_before_run_after_set_without_bit,
+     SOURCES(KVMDOC("4.42", "KVM_GET_XSAVE"), MEASURED("6.1 and 6.12")),
+     .needs = NEED_PKU,
      .expect = RUN_EXPECT_XFAIL,
      .hazard = "KVM_GET_XSAVE before KVM_RUN hides PKRU after a bit-9-clear "
 	       "KVM_SET_XSAVE: a second migration hop before the guest runs "

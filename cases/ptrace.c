@@ -3,9 +3,8 @@
  * PKRU through PTRACE_GETREGSET/PTRACE_SETREGSET of NT_X86_XSTATE on a
  * stopped child, read back by the child's own RDPKRU. Unlike KVM_SET_XSAVE
  * this path behaves like XRSTOR: XSTATE_BV[9] set loads the buffer's PKRU,
- * clear resets PKRU to 0 (regset.c xstateregs_set() passes the tracee's
- * thread.pkru to copy_uabi_to_xstate(), which zeroes it when the bit is
- * clear). Test values are never 0 or 0x55555554.
+ * clear resets PKRU to 0 (the tracee's thread.pkru is zeroed when the bit
+ * is clear). Test values are never 0 or 0x55555554.
  */
 #include "cases/cases.h"
 
@@ -33,11 +32,11 @@ static void expect_shown(struct shown s, uint32_t want, const char *when)
 	      when, pkru, s.bit9, s.slot, want);
 }
 
-/*
- * GETREGSET writes the tracee's thread.pkru into the slot, bit 9 set for a
- * non-zero PKRU (fpu/xstate.c, __copy_xstate_to_uabi_buf()).
- */
-CASE(ptrace, getregset_shows_wrpkru, .needs = RUN_NEED_HOST_PKU)
+/* GETREGSET writes the tracee's thread.pkru into the slot, bit 9 set for a
+ * non-zero PKRU. */
+CASE(ptrace, getregset_shows_wrpkru,
+     SOURCES(KCODE("arch/x86/kernel/fpu/xstate.c", "__copy_xstate_to_uabi_buf()")),
+     .needs = RUN_NEED_HOST_PKU)
 {
 	struct task_tracee t;
 	struct shown s;
@@ -76,20 +75,19 @@ static void setregset_pkru(bool bit9)
 	expect_shown(s, want, "after the tracee ran");
 }
 
-/*
- * Guards the regression of kernels 5.14 to 6.0, which silently ignored
- * ptrace writes of PKRU; fixed by the series "x86/fpu: Allow PKRU to be
- * (once again) written by ptrace" (2022).
- */
-CASE(ptrace, setregset_with_bit_loads_pkru, .needs = RUN_NEED_HOST_PKU,
-     .matrix = "ptrace.bit_set")
+/* Guards the regression of kernels 5.14 to 6.0, which silently ignored
+ * ptrace writes of PKRU. */
+CASE(ptrace, setregset_with_bit_loads_pkru,
+     SOURCES(KCOMMIT("4a804c4f8356", "x86/fpu: Allow PKRU to be (once again) written by ptrace.")),
+     .needs = RUN_NEED_HOST_PKU, .matrix = RUN_MATRIX_PTRACE_BIT_SET)
 {
 	setregset_pkru(true);
 }
 
-/* The same series: bit 9 clear resets PKRU to 0, as XRSTOR would. */
-CASE(ptrace, setregset_without_bit_inits_pkru, .needs = RUN_NEED_HOST_PKU,
-     .matrix = "ptrace.bit_clear")
+/* Bit 9 clear resets PKRU to 0, as XRSTOR would. */
+CASE(ptrace, setregset_without_bit_inits_pkru,
+     SOURCES(KCOMMIT("d7e5aceace51", "x86/fpu: Emulate XRSTOR's behavior if the xfeatures PKRU bit is not set")),
+     .needs = RUN_NEED_HOST_PKU, .matrix = RUN_MATRIX_PTRACE_BIT_CLEAR)
 {
 	setregset_pkru(false);
 }

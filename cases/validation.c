@@ -2,9 +2,7 @@
 /*
  * KVM_SET_XSAVE input validation, host side only: a VMM restoring a
  * corrupt or foreign buffer must get EINVAL and keep the vCPU's state.
- * The checks live in validate_user_xstate_header() and
- * copy_uabi_to_xstate() (arch/x86/kernel/fpu/xstate.c), reached through
- * fpu_copy_uabi_to_guest_fpstate() (arch/x86/kernel/fpu/core.c).
+ * The checks live in the kernel's FPU code, each case names its function.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,8 +54,9 @@ static void expect_rejected(struct vmm_vcpu *v, const struct xs_state *base,
 	case_expect_same(base, &now, what);
 }
 
-/* Measured on 6.1 and 6.12: a vCPU that never ran reports an empty header. */
-CASE(validation, fresh_vcpu_header_is_clear, .needs = RUN_NEED_KVM)
+/* A vCPU that never ran reports an empty header. */
+CASE(validation, fresh_vcpu_header_is_clear,
+     SOURCES(MEASURED("6.1 and 6.12")), .needs = RUN_NEED_KVM)
 {
 	struct vmm_vm *vm = case_vm(1, false);
 	struct xs_state s;
@@ -69,8 +68,10 @@ CASE(validation, fresh_vcpu_header_is_clear, .needs = RUN_NEED_KVM)
 	vmm_vm_free(vm);
 }
 
-/* KVM API doc 4.42/4.43: what KVM_GET_XSAVE returns, KVM_SET_XSAVE takes back. */
-CASE(validation, get_set_get_identical, .needs = RUN_NEED_KVM)
+/* What KVM_GET_XSAVE returns, KVM_SET_XSAVE takes back. */
+CASE(validation, get_set_get_identical,
+     SOURCES(KVMDOC("4.42", "KVM_GET_XSAVE"), KVMDOC("4.43", "KVM_SET_XSAVE")),
+     .needs = RUN_NEED_KVM)
 {
 	struct xs_state base, again;
 	struct vmm_vm *vm = case_vm(1, false);
@@ -90,8 +91,11 @@ CASE(validation, get_set_get_identical, .needs = RUN_NEED_KVM)
 	vmm_vm_free(vm);
 }
 
-/* "if (hdr.xfeatures & ~xcr0) return -EINVAL" (fpu_copy_uabi_to_guest_fpstate). */
-CASE(validation, rejects_unsupported_xstate_bv, .needs = RUN_NEED_KVM)
+/* "if (hdr.xfeatures & ~xcr0) return -EINVAL" */
+CASE(validation, rejects_unsupported_xstate_bv,
+     SOURCES(KCODE("arch/x86/kernel/fpu/core.c",
+		   "fpu_copy_uabi_to_guest_fpstate()")),
+     .needs = RUN_NEED_KVM)
 {
 	/* AMX needs a larger buffer and a permission: not a plain 4096-byte SET. */
 	const uint64_t skip = XS_BIT(XS_TILECFG) | XS_BIT(XS_TILEDATA);
@@ -114,8 +118,11 @@ CASE(validation, rejects_unsupported_xstate_bv, .needs = RUN_NEED_KVM)
 	vmm_vm_free(vm);
 }
 
-/* "Userspace must use the uncompacted format" (validate_user_xstate_header). */
-CASE(validation, rejects_xcomp_bv, .needs = RUN_NEED_KVM)
+/* "Userspace must use the uncompacted format" */
+CASE(validation, rejects_xcomp_bv,
+     SOURCES(KCODE("arch/x86/kernel/fpu/xstate.c",
+		   "validate_user_xstate_header()")),
+     .needs = RUN_NEED_KVM)
 {
 	struct xs_state base, bad;
 	struct vmm_vm *vm = patterned_vcpu(&base);
@@ -135,8 +142,11 @@ CASE(validation, rejects_xcomp_bv, .needs = RUN_NEED_KVM)
 	vmm_vm_free(vm);
 }
 
-/* "if (memchr_inv(hdr->reserved, 0, ...)) return -EINVAL" (validate_user_xstate_header). */
-CASE(validation, rejects_reserved_header_bytes, .needs = RUN_NEED_KVM)
+/* "if (memchr_inv(hdr->reserved, 0, ...)) return -EINVAL" */
+CASE(validation, rejects_reserved_header_bytes,
+     SOURCES(KCODE("arch/x86/kernel/fpu/xstate.c",
+		   "validate_user_xstate_header()")),
+     .needs = RUN_NEED_KVM)
 {
 	struct xs_state base, bad;
 	struct vmm_vm *vm = patterned_vcpu(&base);
@@ -154,10 +164,12 @@ CASE(validation, rejects_reserved_header_bytes, .needs = RUN_NEED_KVM)
 }
 
 /*
- * copy_uabi_to_xstate(): "Validate MXCSR when any of the related features
- * is in use" (x87, SSE or AVX in XSTATE_BV), -EINVAL on a reserved bit.
+ * "Validate MXCSR when any of the related features is in use" (x87, SSE
+ * or AVX in XSTATE_BV), -EINVAL on a reserved bit.
  */
-CASE(validation, rejects_mxcsr_reserved_bit, .needs = RUN_NEED_KVM)
+CASE(validation, rejects_mxcsr_reserved_bit,
+     SOURCES(KCODE("arch/x86/kernel/fpu/xstate.c", "copy_uabi_to_xstate()")),
+     .needs = RUN_NEED_KVM)
 {
 	const uint64_t sets[] = {
 		XS_BIT(XS_X87), XS_BIT(XS_SSE), XS_BIT(XS_X87) | XS_BIT(XS_SSE),
@@ -182,7 +194,9 @@ CASE(validation, rejects_mxcsr_reserved_bit, .needs = RUN_NEED_KVM)
 }
 
 /* The same MXCSR is not looked at, nor loaded, when x87, SSE and AVX are clear. */
-CASE(validation, accepts_mxcsr_when_fp_sse_avx_clear, .needs = RUN_NEED_KVM)
+CASE(validation, accepts_mxcsr_when_fp_sse_avx_clear,
+     SOURCES(KCODE("arch/x86/kernel/fpu/xstate.c", "copy_uabi_to_xstate()")),
+     .needs = RUN_NEED_KVM)
 {
 	const uint64_t related = XS_BIT(XS_X87) | XS_BIT(XS_SSE) | XS_BIT(XS_YMM);
 	struct xs_state base, s, now;
@@ -204,10 +218,11 @@ CASE(validation, accepts_mxcsr_when_fp_sse_avx_clear, .needs = RUN_NEED_KVM)
 }
 
 /*
- * KVM API doc 4.137: KVM_GET_XSAVE2 returns the same state as KVM_GET_XSAVE
- * in a buffer of KVM_CAP_XSAVE2 bytes; its first 4096 bytes are the same.
+ * KVM_GET_XSAVE2 returns the same state as KVM_GET_XSAVE in a buffer of
+ * KVM_CAP_XSAVE2 bytes; its first 4096 bytes are the same.
  */
 CASE(validation, get_xsave2_matches_get_xsave,
+     SOURCES(KVMDOC("4.134", "KVM_GET_XSAVE2"), KVMDOC("4.42", "KVM_GET_XSAVE")),
      .needs = RUN_NEED_KVM | RUN_NEED_XSAVE2)
 {
 	struct xs_state base, first;

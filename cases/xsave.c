@@ -3,8 +3,8 @@
  * Every user component KVM supports, seen from inside the guest: what
  * KVM_SET_XSAVE writes with the component's XSTATE_BV bit set is what the
  * guest's own XSAVE reads; with the bit clear the component is back in its
- * init state, as XRSTOR would leave it (SDM Vol. 1, 13.8; KVM API doc
- * 4.43). PKRU's bit-clear half is the legacy exception: see cases/pkru.c.
+ * init state, as XRSTOR would leave it. PKRU's bit-clear half is the
+ * legacy exception: see cases/pkru.c.
  */
 #include "cases/cases.h"
 
@@ -63,7 +63,9 @@ out:
 }
 
 #define COMPONENT_CASE(name, i)						\
-	CASE(xsave, name, .needs = NEED_GUEST)				\
+	CASE(xsave, name,						\
+	     SOURCES(KVMDOC("4.43", "KVM_SET_XSAVE"), SDM(1, "13.8")),	\
+	     .needs = NEED_GUEST)					\
 	{								\
 		component_roundtrip(i);					\
 	}
@@ -78,8 +80,9 @@ COMPONENT_CASE(avx512_zmm_hi256, XS_ZMM_HI256)
 COMPONENT_CASE(avx512_hi16_zmm, XS_HI16_ZMM)
 COMPONENT_CASE(pkru, XS_PKRU)
 
-/* KVM API doc 4.45: the XCR0 set with KVM_SET_XCRS is what the guest reads. */
-CASE(xsave, guest_xcr0_is_kvm_set_xcrs, .needs = NEED_GUEST)
+/* The XCR0 set with KVM_SET_XCRS is what the guest reads. */
+CASE(xsave, guest_xcr0_is_kvm_set_xcrs,
+     SOURCES(KVMDOC("4.45", "KVM_SET_XCRS")), .needs = NEED_GUEST)
 {
 	struct vmm_vm *vm = case_vm(1, true);
 	struct vmm_vcpu *v = vmm_vcpu(vm, 0);
@@ -94,10 +97,10 @@ CASE(xsave, guest_xcr0_is_kvm_set_xcrs, .needs = NEED_GUEST)
 
 /*
  * The other direction, which every save relies on: what the guest loads
- * with its own XRSTOR, KVM_GET_XSAVE returns, PKRU included (KVM API doc
- * 4.42).
+ * with its own XRSTOR, KVM_GET_XSAVE returns, PKRU included.
  */
-CASE(xsave, guest_xrstor_seen_by_get, .needs = NEED_GUEST)
+CASE(xsave, guest_xrstor_seen_by_get,
+     SOURCES(KVMDOC("4.42", "KVM_GET_XSAVE")), .needs = NEED_GUEST)
 {
 	const struct xs_layout *l = case_layout();
 	struct vmm_vm *vm = case_vm(1, true);
@@ -130,8 +133,7 @@ CASE(xsave, guest_xrstor_seen_by_get, .needs = NEED_GUEST)
 /*
  * The guest loads XMM0-15 (with AVX, YMM0-15) with MOVDQU/VMOVDQU, XSAVEs
  * and reads them back, in one KVM_RUN: its image holds them as SSE and
- * YMM_Hi128 state (SDM Vol. 1, 13.5.2, 13.5.3), and so does KVM_GET_XSAVE
- * after the run (KVM API doc 4.42).
+ * YMM_Hi128 state, and so does KVM_GET_XSAVE after the run.
  */
 static void registers_in_one_run(bool avx)
 {
@@ -175,12 +177,17 @@ static void registers_in_one_run(bool avx)
 	vmm_vm_free(vm);
 }
 
-CASE(xsave, sse_registers_in_one_run, .needs = NEED_GUEST)
+CASE(xsave, sse_registers_in_one_run,
+     SOURCES(SDM(1, "13.5.2"), KVMDOC("4.42", "KVM_GET_XSAVE")),
+     .needs = NEED_GUEST)
 {
 	registers_in_one_run(false);
 }
 
-CASE(xsave, avx_registers_in_one_run, .needs = NEED_GUEST)
+CASE(xsave, avx_registers_in_one_run,
+     SOURCES(SDM(1, "13.5.2"), SDM(1, "13.5.3"),
+	     KVMDOC("4.42", "KVM_GET_XSAVE")),
+     .needs = NEED_GUEST)
 {
 	registers_in_one_run(true);
 }

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * A case: a name, a group, what it needs, its body and its expected
- * outcome, registered in the "run_cases" linker section so that nothing
- * central lists the cases. Each body runs in a forked child with no
- * capabilities; it ends by returning (pass) or through run_fail(),
- * run_skip() or run_error().
+ * A case: a name, a group, where its expectation comes from, what it
+ * needs, its body and its expected outcome, registered in the "run_cases"
+ * linker section so that nothing central lists the cases. Each body runs
+ * in a forked child with no capabilities; it ends by returning (pass) or
+ * through run_fail(), run_skip() or run_error().
  */
 #ifndef RUN_CASE_H
 #define RUN_CASE_H
@@ -26,30 +26,80 @@ enum run_expect {
 	RUN_EXPECT_XFAIL,	/* a known hazard: failing is the observed state */
 };
 
+/* The PKRU matrix cell a case measures (lib/report_matrix.c), or none. */
+enum run_matrix {
+	RUN_MATRIX_NONE,
+	RUN_MATRIX_KVM_SET_XSAVE_BIT_SET,
+	RUN_MATRIX_KVM_SET_XSAVE_BIT_CLEAR,
+	RUN_MATRIX_PTRACE_BIT_SET,
+	RUN_MATRIX_PTRACE_BIT_CLEAR,
+	RUN_MATRIX_SIGRETURN_BIT_SET,
+	RUN_MATRIX_SIGRETURN_BIT_CLEAR,
+};
+
+/* Where a case's expectation comes from, printed with its verdict. */
+enum run_source_kind {
+	RUN_SOURCE_END,		/* ends a case's list */
+	RUN_SOURCE_COMMIT,	/* kernel commit: ref: 12-hex id, title: subject */
+	RUN_SOURCE_KVM_DOC,	/* KVM API doc: ref: section, title: ioctl */
+	RUN_SOURCE_SDM,		/* Intel SDM: volume, ref: section */
+	RUN_SOURCE_CODE,	/* kernel source: ref: file, title: function */
+	RUN_SOURCE_MEASURED,	/* ref: the kernels it was observed on */
+};
+
+struct run_source {
+	enum run_source_kind kind;
+	const char *ref;
+	const char *title;
+	unsigned int volume;
+};
+
 struct run_case {
 	const char *group;
 	const char *name;
+	const struct run_source *sources;	/* ends with RUN_SOURCE_END */
 	unsigned int needs;
 	enum run_expect expect;
 	const char *hazard;	/* RUN_EXPECT_XFAIL: one line for the report */
 	unsigned int timeout_s;	/* 0: the runner's --timeout */
-	/* The PKRU matrix cell this case measures, "interface.bit_set" or
-	 * "interface.bit_clear" (lib/report_matrix.c), or NULL. */
-	const char *matrix;
+	enum run_matrix matrix;
 	void (*body)(void);
 };
+
+/* 0, or a compile error when e holds (the kernel's BUILD_BUG_ON_ZERO). */
+#define RUN_BUILD_BUG_ON_ZERO(e) ((int)sizeof(struct { int:(-!!(e)); }))
+
+/* A case's sources: one or more of KCOMMIT(), KVMDOC(), SDM(), KCODE(),
+ * MEASURED(), e.g. SOURCES(KVMDOC("4.43", "KVM_SET_XSAVE"), SDM(1, "13.8")). */
+#define SOURCES(...)							\
+	((const struct run_source[]){					\
+		__VA_ARGS__, { .kind = RUN_SOURCE_END } })
+/* A commit id of another length than 12 does not compile. */
+#define KCOMMIT(id, subject)						\
+	{ .kind = RUN_SOURCE_COMMIT, .title = (subject),		\
+	  .ref = (id) + RUN_BUILD_BUG_ON_ZERO(sizeof(id) != 13) }
+#define KVMDOC(section, ioctl)						\
+	{ .kind = RUN_SOURCE_KVM_DOC, .ref = (section), .title = (ioctl) }
+#define SDM(vol, section)						\
+	{ .kind = RUN_SOURCE_SDM, .volume = (vol), .ref = (section) }
+#define KCODE(file, function)						\
+	{ .kind = RUN_SOURCE_CODE, .ref = (file), .title = (function) }
+#define MEASURED(kernels) { .kind = RUN_SOURCE_MEASURED, .ref = (kernels) }
 
 #define RUN_CASE_ID(g, n) run_case__##g##__##n
 
 /*
- * CASE(group, name, .needs = ..., ...) { body }
- * Names are group.name in every report.
+ * CASE(group, name, SOURCES(...), .needs = ..., ...) { body }
+ * Names are group.name in every report. SOURCES() is required: a case
+ * without one, or with an empty or NULL list, does not compile.
  */
-#define CASE(g, n, ...)							\
+#define CASE(g, n, src, ...)						\
 	static void RUN_CASE_ID(g, n)(void);				\
 	static const struct run_case RUN_CASE_ID(g, n##_desc)		\
 	__attribute__((used, section("run_cases"), aligned(8))) = {	\
 		.group = #g, .name = #n, .body = RUN_CASE_ID(g, n),	\
+		.sources = (src) + RUN_BUILD_BUG_ON_ZERO(sizeof(src) <	\
+			2 * sizeof(struct run_source)),			\
 		__VA_ARGS__ };						\
 	static void RUN_CASE_ID(g, n)(void)
 

@@ -15,6 +15,7 @@
 
 /* report_text.c */
 const char *report_result_name(enum run_result r);
+void report_sources_text(char *buf, size_t size, const struct run_source *s);
 void report_json_string(FILE *f, const char *s);
 
 void report_ktap_begin(FILE *f, unsigned int n, const char *host_ktap,

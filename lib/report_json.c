@@ -2,6 +2,36 @@
 /* --json FILE: one object with the host report, every result and totals. */
 #include "lib/report.h"
 
+/* "sources":[{"kind":"commit","id":...,"subject":...},...], keys by kind. */
+static void put_sources(FILE *f, const struct run_source *s)
+{
+	static const char *const keys[][3] = {
+		[RUN_SOURCE_COMMIT] = { "commit", "id", "subject" },
+		[RUN_SOURCE_KVM_DOC] = { "kvm_api_doc", "section", "ioctl" },
+		[RUN_SOURCE_SDM] = { "sdm", "section" },
+		[RUN_SOURCE_CODE] = { "kernel_code", "file", "function" },
+		[RUN_SOURCE_MEASURED] = { "measured", "kernels" },
+	};
+	unsigned int i;
+
+	fputs(",\"sources\":[", f);
+	for (i = 0; s && s[i].kind != RUN_SOURCE_END; i++) {
+		const char *const *k = keys[s[i].kind];
+
+		fprintf(f, "%s{\"kind\":\"%s\"", i ? "," : "", k[0]);
+		if (s[i].kind == RUN_SOURCE_SDM)
+			fprintf(f, ",\"volume\":%u", s[i].volume);
+		fprintf(f, ",\"%s\":", k[1]);
+		report_json_string(f, s[i].ref);
+		if (k[2]) {
+			fprintf(f, ",\"%s\":", k[2]);
+			report_json_string(f, s[i].title);
+		}
+		fputc('}', f);
+	}
+	fputc(']', f);
+}
+
 int report_json(FILE *f, const struct run_report *r)
 {
 	unsigned int i;
@@ -21,6 +51,7 @@ int report_json(FILE *f, const struct run_report *r)
 		fprintf(f, ",\"result\":\"%s\",\"reason\":",
 			report_result_name(o->result));
 		report_json_string(f, o->reason);
+		put_sources(f, o->c->sources);
 		fprintf(f, ",\"duration_ms\":%.3f}", o->duration_ms);
 	}
 	fputs("],\n\"pkru_matrix\":", f);

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* --junit FILE: JUnit XML for CI dashboards; XFAIL and XPASS pass there. */
+#include <string.h>
+
 #include "lib/report.h"
 
 static void put_xml(FILE *f, const char *s)
@@ -30,9 +32,10 @@ static void put_case(FILE *f, const struct run_outcome *o)
 		[RUN_FAIL] = "failure", [RUN_ERROR] = "error",
 		[RUN_SKIP] = "skipped",
 	};
-	char name[256];
+	char name[256], sources[1024];
 
 	run_case_fullname(o->c, name, sizeof(name));
+	report_sources_text(sources, sizeof(sources), o->c->sources);
 	fputs("    <testcase classname=\"xsave-abi.", f);
 	put_xml(f, o->c->group);
 	fputs("\" name=\"", f);
@@ -43,11 +46,22 @@ static void put_case(FILE *f, const struct run_outcome *o)
 		put_xml(f, o->reason);
 		fputs("\">", f);
 		put_xml(f, o->log);
+		if (o->result == RUN_FAIL && sources[0]) {
+			size_t n = o->log ? strlen(o->log) : 0;
+
+			fputs(n && o->log[n - 1] != '\n' ? "\nexpected by: " :
+			      "expected by: ", f);
+			put_xml(f, sources);
+		}
 		fprintf(f, "</%s>\n", tag[o->result]);
 	} else if (o->result == RUN_XFAIL || o->result == RUN_XPASS) {
 		fprintf(f, "      <system-out>%s: ", o->result == RUN_XFAIL ?
 			"XFAIL" : "XPASS");
 		put_xml(f, o->reason);
+		if (sources[0]) {
+			fputs("\nexpected by: ", f);
+			put_xml(f, sources);
+		}
 		fputs("</system-out>\n", f);
 	}
 	fputs("    </testcase>\n", f);

@@ -35,7 +35,7 @@ void report_ktap_begin(FILE *f, unsigned int n, const char *host_ktap,
 void report_ktap_result(FILE *f, unsigned int idx, const struct run_outcome *o,
 			bool verbose)
 {
-	char name[256];
+	char name[256], sources[1024];
 	bool ok = o->result != RUN_FAIL && o->result != RUN_ERROR;
 
 	run_case_fullname(o->c, name, sizeof(name));
@@ -44,6 +44,14 @@ void report_ktap_result(FILE *f, unsigned int idx, const struct run_outcome *o,
 	if (o->result == RUN_FAIL) {
 		fprintf(f, "# %s: ", name);
 		put_line(f, o->reason);
+		fputc('\n', f);
+	}
+	/* A verdict on the kernel says what it was measured against. */
+	report_sources_text(sources, sizeof(sources), o->c->sources);
+	if (sources[0] && (o->result == RUN_FAIL || o->result == RUN_XFAIL ||
+			   o->result == RUN_XPASS)) {
+		fputs("# expected by: ", f);
+		put_line(f, sources);
 		fputc('\n', f);
 	}
 	fprintf(f, "%s %u %s", ok ? "ok" : "not ok", idx, name);

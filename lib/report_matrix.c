@@ -5,8 +5,6 @@
  * as this run's own cases observed it (run_observe()). A cell no case
  * measured says why: "not measured: REASON".
  */
-#include <string.h>
-
 #include "lib/report.h"
 
 static const char *const rows[] = { "kvm_set_xsave", "ptrace", "sigreturn" };
@@ -14,16 +12,14 @@ static const char *const cols[] = { "bit_set", "bit_clear" };
 #define NROWS (sizeof(rows) / sizeof(rows[0]))
 #define NCOLS (sizeof(cols) / sizeof(cols[0]))
 
-static bool is_cell(const struct run_case *c, const char *row, const char *col)
-{
-	size_t n = strlen(row);
+static const enum run_matrix cells[NROWS][NCOLS] = {
+	{ RUN_MATRIX_KVM_SET_XSAVE_BIT_SET, RUN_MATRIX_KVM_SET_XSAVE_BIT_CLEAR },
+	{ RUN_MATRIX_PTRACE_BIT_SET, RUN_MATRIX_PTRACE_BIT_CLEAR },
+	{ RUN_MATRIX_SIGRETURN_BIT_SET, RUN_MATRIX_SIGRETURN_BIT_CLEAR },
+};
 
-	return c->matrix && !strncmp(c->matrix, row, n) && c->matrix[n] == '.' &&
-	       !strcmp(c->matrix + n + 1, col);
-}
-
-static void cell(const struct run_report *r, const char *row, const char *col,
-		 char *buf, size_t size)
+static void cell(const struct run_report *r, enum run_matrix m, char *buf,
+		 size_t size)
 {
 	char name[256];
 	unsigned int i;
@@ -31,7 +27,7 @@ static void cell(const struct run_report *r, const char *row, const char *col,
 	for (i = 0; i < r->n; i++) {
 		const struct run_outcome *o = &r->res[i];
 
-		if (!is_cell(o->c, row, col))
+		if (o->c->matrix != m)
 			continue;
 		if (o->observed[0])
 			snprintf(buf, size, "%s", o->observed);
@@ -43,7 +39,7 @@ static void cell(const struct run_report *r, const char *row, const char *col,
 		return;
 	}
 	for (i = 0; i < run_ncases(); i++) {
-		if (!is_cell(run_case_at(i), row, col))
+		if (run_case_at(i)->matrix != m)
 			continue;
 		run_case_fullname(run_case_at(i), name, sizeof(name));
 		snprintf(buf, size, "not measured: %s not selected", name);
@@ -60,7 +56,7 @@ void report_matrix_ktap(FILE *f, const struct run_report *r)
 	fputs("# pkru matrix: interface, XSTATE_BV[9] -> what PKRU became\n", f);
 	for (i = 0; i < NROWS; i++)
 		for (j = 0; j < NCOLS; j++) {
-			cell(r, rows[i], cols[j], text, sizeof(text));
+			cell(r, cells[i][j], text, sizeof(text));
 			fprintf(f, "# pkru matrix: %s %s: %s\n", rows[i], cols[j], text);
 		}
 }
@@ -74,7 +70,7 @@ void report_matrix_json(FILE *f, const struct run_report *r)
 	for (i = 0; i < NROWS; i++) {
 		fprintf(f, "%s\"%s\":{", i ? "," : "", rows[i]);
 		for (j = 0; j < NCOLS; j++) {
-			cell(r, rows[i], cols[j], text, sizeof(text));
+			cell(r, cells[i][j], text, sizeof(text));
 			fprintf(f, "%s\"%s\":", j ? "," : "", cols[j]);
 			report_json_string(f, text);
 		}

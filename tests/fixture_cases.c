@@ -8,20 +8,29 @@
 
 #include "lib/case.h"
 
-CASE(fixture, passes) { }
+/* What a fixture cites is only data for the reports. */
+#define ANY SOURCES(KVMDOC("4.42", "KVM_GET_XSAVE"))
 
-CASE(fixture, fails) { run_fail("value is %d", 7); }
+CASE(fixture, passes, ANY) { }
 
-CASE(fixture, skips) { run_skip("no such thing (CPUID 1:ECX[99])"); }
+/* A verdict on the kernel: its sources go with it into every report. */
+CASE(fixture, fails,
+     SOURCES(KVMDOC("4.43", "KVM_SET_XSAVE"),
+	     KCOMMIT("4a804c4f8356", "x86/fpu: Allow PKRU to be (once again) written by ptrace.")))
+{
+	run_fail("value is %d", 7);
+}
 
-CASE(fixture, errors) { run_error("harness broke"); }
+CASE(fixture, skips, ANY) { run_skip("no such thing (CPUID 1:ECX[99])"); }
 
-CASE(fixture, crashes) { raise(SIGSEGV); }
+CASE(fixture, errors, ANY) { run_error("harness broke"); }
 
-CASE(fixture, hangs, .timeout_s = 1) { pause(); }
+CASE(fixture, crashes, ANY) { raise(SIGSEGV); }
+
+CASE(fixture, hangs, ANY, .timeout_s = 1) { pause(); }
 
 /* What a TEST_ASSERT of libkvm-selftests prints before exit(254). */
-CASE(fixture, library_assert)
+CASE(fixture, library_assert, ANY)
 {
 	fprintf(stderr, "==== Test Assertion Failure ====\n"
 		"  lib/kvm_util.c:42: ret == 0\n  pid=1 tid=1 errno=22\n");
@@ -29,39 +38,41 @@ CASE(fixture, library_assert)
 }
 
 /* What TEST_REQUIRE prints before exit(4). */
-CASE(fixture, library_require)
+CASE(fixture, library_require, ANY)
 {
 	printf("1..0 # SKIP - Requirement not met: kvm_has_cap(KVM_CAP_X)\n");
 	exit(4);
 }
 
-CASE(fixture, exits_3) { exit(3); }
+CASE(fixture, exits_3, ANY) { exit(3); }
 
-CASE(fixture, hazard_seen, .expect = RUN_EXPECT_XFAIL, .hazard = "known loss")
+CASE(fixture, hazard_seen, ANY, .expect = RUN_EXPECT_XFAIL,
+     .hazard = "known loss")
 {
 	run_fail("lost");
 }
 
-CASE(fixture, hazard_fixed, .expect = RUN_EXPECT_XFAIL, .hazard = "known loss") { }
+CASE(fixture, hazard_fixed, ANY, .expect = RUN_EXPECT_XFAIL,
+     .hazard = "known loss") { }
 
 /* A hazard only some hosts show: the case says so when it sees it. */
-CASE(fixture, hazard_at_run_time) { run_xfail("value lost; keep it"); }
+CASE(fixture, hazard_at_run_time, ANY) { run_xfail("value lost; keep it"); }
 
-/* An observation survives the case's verdict. */
-CASE(fixture, observes)
+/* An observation survives the case's verdict and fills its matrix cell. */
+CASE(fixture, observes, ANY, .matrix = RUN_MATRIX_SIGRETURN_BIT_SET)
 {
 	run_observe("applied %d", 1);
 	run_fail("after observing");
 }
 
-CASE(fixture, leaks_fd) { open("/dev/null", O_RDONLY); }
+CASE(fixture, leaks_fd, ANY) { open("/dev/null", O_RDONLY); }
 
-CASE(fixture, needs_kvm, .needs = RUN_NEED_KVM) { }
+CASE(fixture, needs_kvm, ANY, .needs = RUN_NEED_KVM) { }
 
-CASE(fixture, prints_note) { run_note("note %d", 42); }
+CASE(fixture, prints_note, ANY) { run_note("note %d", 42); }
 
 /* Leaves a grandchild behind: the runner must kill the process group. */
-CASE(fixture, leaves_child)
+CASE(fixture, leaves_child, ANY)
 {
 	const char *pidfile = getenv("XSABI_TEST_PIDFILE");
 	pid_t pid = fork();
@@ -78,7 +89,7 @@ CASE(fixture, leaves_child)
 	}
 }
 
-CASE(fixture, reports_seed)
+CASE(fixture, reports_seed, ANY)
 {
 	if (run_seed() != 1234)
 		run_fail("seed %llu", (unsigned long long)run_seed());

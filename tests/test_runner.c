@@ -156,8 +156,66 @@ static void test_exit_codes(void)
 	T_CHECK(run_exit_code(&t) == 1, "fail: 1");
 }
 
+/* A verdict's report names its sources: KTAP before the result, JSON always. */
+static void test_sources(void)
+{
+	static const char *const sources = "KVM API doc 4.43 KVM_SET_XSAVE; "
+		"commit 4a804c4f8356 (\"x86/fpu: Allow PKRU to be (once again) "
+		"written by ptrace.\")";
+	struct run_outcome o[2];
+	struct run_report r = { .res = o, .n = 2 };
+	char want[512], *text = NULL;
+	size_t len;
+	FILE *f = open_memstream(&text, &len);
+
+	run_one(&opts, find("fails"), &o[0]);
+	run_one(&opts, find("hazard_seen"), &o[1]);
+	report_ktap_result(f, 1, &o[0], false);
+	report_ktap_result(f, 2, &o[1], false);
+	report_json(f, &r);
+	fclose(f);
+	snprintf(want, sizeof(want), "# fixture.fails: value is 7\n"
+		 "# expected by: %s\nnot ok 1 fixture.fails\n", sources);
+	T_CHECK(strstr(text, want) != NULL, "KTAP of a failure with its sources: %s",
+		text);
+	T_CHECK(strstr(text, "# expected by: KVM API doc 4.42 KVM_GET_XSAVE\n"
+		       "ok 2 fixture.hazard_seen # XFAIL") != NULL,
+		"KTAP of an XFAIL with its sources: %s", text);
+	T_CHECK(strstr(text, "\"sources\":[{\"kind\":\"kvm_api_doc\","
+		       "\"section\":\"4.43\",\"ioctl\":\"KVM_SET_XSAVE\"},"
+		       "{\"kind\":\"commit\",\"id\":\"4a804c4f8356\",\"subject\":"
+		       "\"x86/fpu: Allow PKRU to be (once again) written by ptrace.\"}]")
+		!= NULL, "JSON sources of the failure: %s", text);
+	free(text);
+	free(o[0].log);
+	free(o[1].log);
+}
+
+/* A case's matrix cell, from its outcome or, not selected, from the registry. */
+static void test_matrix(void)
+{
+	struct run_outcome o;
+	struct run_report r = { .res = &o, .n = 1 };
+	char *text = NULL;
+	size_t len;
+	FILE *f = open_memstream(&text, &len);
+
+	run_one(&opts, find("observes"), &o);
+	report_matrix_ktap(f, &r);
+	r.n = 0;
+	report_matrix_ktap(f, &r);
+	fclose(f);
+	T_CHECK(strstr(text, "# pkru matrix: sigreturn bit_set: applied 1\n") &&
+		strstr(text, "# pkru matrix: sigreturn bit_set: not measured: "
+		       "fixture.observes not selected\n") &&
+		strstr(text, "# pkru matrix: sigreturn bit_clear: not measured: "
+		       "no case for it\n"), "matrix cells: %s", text);
+	free(text);
+	free(o.log);
+}
+
 /* The child really runs without capabilities and with no_new_privs. */
-CASE(fixture, unprivileged)
+CASE(fixture, unprivileged, SOURCES(KVMDOC("4.42", "KVM_GET_XSAVE")))
 {
 	cap_t caps = cap_get_proc();
 	cap_t none = cap_init();
@@ -176,6 +234,8 @@ int main(void)
 	test_process_group_killed();
 	test_log_and_selection();
 	test_exit_codes();
+	test_sources();
+	test_matrix();
 	expect("unprivileged", RUN_PASS, NULL);
 	return t_done("test_runner");
 }
