@@ -48,7 +48,7 @@ KSTAMP := $(O)/.ksrc/$(subst /,_,$(abspath $(KSRC)))
 DEPSTAMP := $(O)/.deps-ok
 
 TESTS := $(patsubst tests/%.c,$(O)/tests/%,$(wildcard tests/test_*.c))
-# Shell tests run after the binaries: test_compose.sh reads test_report's files.
+# The shell tests drive the harness binary; each test gets a folder of its own.
 TEST_SCRIPTS := $(wildcard tests/test_*.sh)
 
 all: $(O)/xsave-abi

@@ -10,6 +10,8 @@ for f in "$@"; do
 	*.xml) code='import xml.etree.ElementTree as E,sys; E.parse(sys.argv[1])' ;;
 	*) echo "parses.sh: $f: neither .json nor .xml" >&2; rc=1; continue ;;
 	esac
+	# A missing file is no parse, whatever python3 makes of it.
+	[ -f "$f" ] || { echo "FAIL $f is missing"; rc=1; continue; }
 	python3 -c "$code" "$f" || { echo "FAIL $f does not parse"; rc=1; }
 done
 exit $rc

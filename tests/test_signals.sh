@@ -30,6 +30,20 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# "No process left" means something only if marked() finds a marked process
+# while it runs, and stops finding it once it has gone.
+env "$mark" sleep 30 &
+probe=$!
+for ((i = 0; i < 100; i++)); do
+	[ "$(marked)" = "$probe" ] && break
+	sleep 0.02
+done
+seen=$(marked)
+kill -KILL "$probe"
+wait "$probe" 2>/dev/null
+check "setup: marked() finds a marked process ($probe; found: ${seen:-none}), then not" \
+	'[ "$seen" = "$probe" ] && [ -z "$(marked)" ]'
+
 # The made-up cache fetch.sh takes offline, and a QEMU that notes its PID
 # in boots, one line per start, then hangs.
 for k in linux-image-6.12.99+deb12-amd64-unsigned linux-image-6.1.0-99-amd64-unsigned; do
@@ -57,6 +71,8 @@ vmenv=(XSAVE_ABI_CACHE="$d/cache" XSAVE_ABI_OFFLINE=1 XSAVE_ABI_QEMU="$d/qemu"
 launch() {
 	local o=$1
 	shift
+	# So that the checks read this run's stderr or none, never an older one.
+	rm -f "$o.err"
 	env --default-signal "$mark" "${vmenv[@]}" setsid "$@" >"$o" 2>"$o.err" &
 	pid=$!
 }
@@ -130,11 +146,11 @@ stopped() {
 	check "$what: exit $want (got $rc) within 2 s of SIG$sig (took $ms ms)" \
 		'[ "$rc" = "$want" ] && [ $ms -lt 2000 ]'
 	check "$what: no process left within 2 s (left: $left)" \
-		'[ -z "$left" ] && ! ps -o stat= -s "$pid" | grep -qv "^Z"'
+		'[ -n "$pid" ] && [ -z "$left" ] && ! ps -o stat= -s "$pid" | grep -qv "^Z"'
 	check "$what: earlier reports byte-identical, no temporary file ($(ls -A "$dir" | paste -sd ' '))" \
 		'unchanged "$dir"'
 	check "$what: no message from bash ($(grep -m 1 'line [0-9]*:' "$err"))" \
-		'! grep -q "line [0-9]*:" "$err"'
+		'[ -f "$err" ] && ! grep -q "line [0-9]*:" "$err"'
 }
 
 # A --vm run with two kernels, signalled during the first boot.
@@ -248,8 +264,9 @@ refused() {
 	finish "$pid" 60
 	check "$what: exit 2 (got $rc) with '$want' ($(head -n 3 "$e" | paste -sd ' '))" \
 		'[ "$rc" = 2 ] && grep -qF -- "$want" "$e"'
-	check "$what: no message from bash itself" '! grep -q "line [0-9]*:" "$e"'
-	check "$what: nothing booted" '[ ! -s "$d/boots" ]'
+	check "$what: no message from bash itself" '[ -f "$e" ] && ! grep -q "line [0-9]*:" "$e"'
+	check "$what: nothing booted (exit $rc)" \
+		'[ "$rc" = 2 ] && [ -f "$d/boots" ] && [ ! -s "$d/boots" ]'
 	cleanup
 }
 refused "--vm-timeout 0" "vm: --vm-timeout: '0' is not a whole number of seconds from 1 to 86400" \
@@ -292,7 +309,8 @@ compose --json "$c/dir.json"
 rc=$?
 check "compose: a folder refused, exit 2 (got $rc: $(cat "$c/err"))" \
 	'[ $rc = 2 ] && grep -qF "$c/dir.json is not a regular file" "$c/err" &&
-	 [ -z "$(ls -A "$c/dir.json")" ] && ! ls "$c" | grep -q tmp'
+	 [ -d "$c/dir.json" ] && [ -z "$(ls -A "$c/dir.json")" ] &&
+	 l=$(ls "$c") && [ -n "$l" ] && ! grep -q tmp <<<"$l"'
 
 # compose.sh signalled while it writes --json: the temporary file goes, the
 # earlier file stays.
