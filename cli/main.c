@@ -35,6 +35,8 @@ static void usage(FILE *f)
 "a VMM assumes. Prints KTAP on stdout.\n"
 "\n"
 "  --list            list the cases (group.name and requirements), run none\n"
+"  --hazards         list the known hazards (XFAIL cases) and what a VMM\n"
+"                    must do about each, run none\n"
 "  -t, --test GLOB   run only cases whose group.name matches GLOB (repeatable)\n"
 "  -x, --exclude GLOB  skip cases whose group.name matches GLOB (repeatable)\n"
 "  -g, --group NAME  run only this group (repeatable)\n"
@@ -103,6 +105,23 @@ static void list_cases(const struct run_opts *o)
 	}
 }
 
+/* The known hazards, each written once, in its case; the README shows
+ * this list as it is (tests/test_docs.sh). */
+static void list_hazards(const struct run_opts *o)
+{
+	unsigned int i;
+	char name[256];
+
+	for (i = 0; i < run_ncases(); i++) {
+		const struct run_case *c = run_case_at(i);
+
+		if (!run_selected(o, c) || c->expect != RUN_EXPECT_XFAIL)
+			continue;
+		run_case_fullname(c, name, sizeof(name));
+		printf("- `%s`: %s.\n", name, c->hazard);
+	}
+}
+
 static bool any_needs_kvm(const struct run_opts *o)
 {
 	unsigned int i;
@@ -135,10 +154,11 @@ static const struct {
 	{ "state", run_cmd_state },
 };
 
-enum { OPT_LIST = 256, OPT_JSON, OPT_JUNIT, OPT_SEED, OPT_TIMEOUT, OPT_VERSION };
+enum { OPT_LIST = 256, OPT_HAZARDS, OPT_JSON, OPT_JUNIT, OPT_SEED, OPT_TIMEOUT, OPT_VERSION };
 
 static const struct option longopts[] = {
 	{ "list", no_argument, NULL, OPT_LIST },
+	{ "hazards", no_argument, NULL, OPT_HAZARDS },
 	{ "test", required_argument, NULL, 't' },
 	{ "exclude", required_argument, NULL, 'x' },
 	{ "group", required_argument, NULL, 'g' },
@@ -154,7 +174,7 @@ static const struct option longopts[] = {
 
 struct cli {
 	struct run_opts o;
-	bool list;
+	bool list, hazards;
 	const char *json, *junit;
 	struct out_file json_out, junit_out;
 };
@@ -167,6 +187,7 @@ static int parse_opt(int opt, struct cli *c)
 
 	switch (opt) {
 	case OPT_LIST: c->list = true; return 0;
+	case OPT_HAZARDS: c->list = c->hazards = true; return 0;
 	case 't': return add_filter(c->o.include, &c->o.ninclude, optarg);
 	case 'x': return add_filter(c->o.exclude, &c->o.nexclude, optarg);
 	case 'g': return add_filter(c->o.groups, &c->o.ngroups, optarg);
@@ -341,7 +362,10 @@ static int harness(int argc, char **argv)
 		return EXIT_USAGE;
 	if (c.list) {
 		discard_reports(&c);
-		list_cases(&c.o);
+		if (c.hazards)
+			list_hazards(&c.o);
+		else
+			list_cases(&c.o);
 		return 0;
 	}
 	rc = run(&c);
