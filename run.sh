@@ -4,6 +4,7 @@
 # then run the suite on this host, or with --vm inside an emulated machine.
 set -u
 top=$(cd "$(dirname "$0")" && pwd)
+. "$top/scripts/signals.sh"
 # O: the build folder, as make's O= (relative to the project).
 O=${O:-build}
 case "$O" in /*) ;; *) O=$top/$O ;; esac
@@ -97,13 +98,9 @@ stop() {
 		kill -KILL -- -"$job" "$job" 2>/dev/null
 	fi
 	[ -z "$out" ] || rm -f "$out"
-	trap - "$1"
-	kill -s "$1" $$
-	exit $((128 + $2))
+	die_by "$1" "$2"
 }
-trap 'stop INT 2' INT
-trap 'stop TERM 15' TERM
-trap 'stop HUP 1' HUP
+catch_signals stop
 
 # start CMD...: CMD as that job, waited for (bash runs a trap during wait
 # at once, during a foreground command only once it ends).

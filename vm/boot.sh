@@ -9,6 +9,7 @@
 # $XSAVE_ABI_QEMU names another program to run instead of
 # qemu-system-x86_64 (the tests give one that hangs like a stuck guest).
 set -u
+. "$(dirname "$0")/../scripts/signals.sh"
 [ $# = 4 ] || { echo "vm: usage: boot.sh VMLINUZ INITRD WORK TIMEOUT_S" >&2; exit 2; }
 kernel=$1 initrd=$2 work=$3 limit=$4
 
@@ -41,13 +42,9 @@ stop() {
 	done
 	pkill -KILL -P "$pid" 2>/dev/null
 	kill -KILL "$pid" 2>/dev/null
-	trap - "$1"
-	kill -s "$1" $$
-	exit $((128 + $2))
+	die_by "$1" "$2"
 }
-trap 'stop INT 2' INT
-trap 'stop TERM 15' TERM
-trap 'stop HUP 1' HUP
+catch_signals stop
 { wait $pid; } 2>/dev/null
 qrc=$?
 trap - TERM INT HUP

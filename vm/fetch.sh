@@ -18,6 +18,7 @@ die() { echo "vm: $*" >&2; exit 2; }
 
 [ $# -ge 2 ] || die "usage: fetch.sh CACHE kernel SERIES, or fetch.sh CACHE busybox"
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../scripts/signals.sh"
 cache=$1
 mkdir -p "$cache" && cache=$(cd "$cache" && pwd) || die "cannot create $1"
 what=$2
@@ -27,14 +28,10 @@ what=$2
 dl=""
 stop() {
 	rm -rf "$dl"
-	trap - "$1"
-	kill -s "$1" "$BASHPID"
-	exit $((128 + $2))
+	die_by "$1" "$2"
 }
 catch() {
-	trap 'stop INT 2' INT
-	trap 'stop TERM 15' TERM
-	trap 'stop HUP 1' HUP
+	catch_signals stop
 }
 
 pattern() {

@@ -13,6 +13,7 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 here=$top/vm
+. "$top/scripts/signals.sh"
 cache=${XSAVE_ABI_CACHE:-$top/.cache/vm}
 O=${O:-build}	# the build folder, as make's O=
 work=${XSAVE_ABI_WORK:-$O/vm}
@@ -96,13 +97,9 @@ stop() {
 		done
 		kill -KILL $pids 2>/dev/null
 	fi
-	trap - "$1"
-	kill -s "$1" $$
-	exit $((128 + $2))
+	die_by "$1" "$2"
 }
-trap 'stop INT 2' INT
-trap 'stop TERM 15' TERM
-trap 'stop HUP 1' HUP
+catch_signals stop
 
 # step CMD...: CMD as a job that is waited for, since bash runs a trap
 # during wait at once but only after a foreground command has ended.
