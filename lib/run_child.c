@@ -24,47 +24,32 @@ uint64_t run_seed(void)
 	return child_seed;
 }
 
-static void __attribute__((noreturn))
-finish(enum run_result r, const char *fmt, va_list ap)
+/* The child ends; its verdict is already in the shared slot. */
+static void __attribute__((noreturn)) finish(void)
 {
-	run_slot->result = r;
-	vsnprintf(run_slot->reason, sizeof(run_slot->reason), fmt, ap);
 	fflush(stdout);
 	fflush(stderr);
 	_exit(0);
 }
 
-void run_fail(const char *fmt, ...)
-{
-	va_list ap;
+/* run_fail() and its kind: each va_start has its va_end before the end. */
+#define VERDICT(fn, verdict)						\
+	void fn(const char *fmt, ...)					\
+	{								\
+		va_list ap;						\
+									\
+		run_slot->result = verdict;				\
+		va_start(ap, fmt);					\
+		vsnprintf(run_slot->reason, sizeof(run_slot->reason),	\
+			  fmt, ap);					\
+		va_end(ap);						\
+		finish();						\
+	}
 
-	va_start(ap, fmt);
-	finish(RUN_FAIL, fmt, ap);
-}
-
-void run_skip(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	finish(RUN_SKIP, fmt, ap);
-}
-
-void run_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	finish(RUN_ERROR, fmt, ap);
-}
-
-void run_xfail(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	finish(RUN_XFAIL, fmt, ap);
-}
+VERDICT(run_fail, RUN_FAIL)
+VERDICT(run_skip, RUN_SKIP)
+VERDICT(run_error, RUN_ERROR)
+VERDICT(run_xfail, RUN_XFAIL)
 
 void run_observe(const char *fmt, ...)
 {
