@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "lib/array.h"
 #include "lib/case.h"
 #include "task/task.h"
 #include "vmm/vmm.h"
@@ -33,7 +34,6 @@
 				 vmm_strerror());			\
 	} while (0)
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 /* A step of a guest sequence (vmm_guest_seq()): STEP(WRPKRU, value). */
 #define STEP(op_, arg_) { .op = GUEST_OP_##op_, .arg = (arg_) }
 

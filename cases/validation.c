@@ -132,7 +132,7 @@ CASE(validation, rejects_xcomp_bv,
 	char what[64];
 	unsigned int i;
 
-	for (i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(values); i++) {
 		bad = base;
 		xs_set_xcomp_bv(bad.b, values[i]);
 		snprintf(what, sizeof(what), "XCOMP_BV 0x%llx",
@@ -180,7 +180,7 @@ CASE(validation, rejects_mxcsr_reserved_bit,
 	char what[96];
 	unsigned int i;
 
-	for (i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(sets); i++) {
 		if (sets[i] & ~kvm_xfeatures())
 			continue;
 		bad = base;

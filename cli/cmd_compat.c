@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cli/cmd.h"
+#include "lib/array.h"
 
 /*
  * A host report is about 2 KB and a run's --json output with every log a
@@ -519,7 +520,7 @@ static unsigned int kernel_rule(const char *side, const struct compat_host *h,
 {
 	unsigned int i, n = 0;
 
-	for (i = 0; i < sizeof(kernel_ranges) / sizeof(kernel_ranges[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(kernel_ranges); i++)
 		if (h->kv >= kernel_ranges[i].from && h->kv <= kernel_ranges[i].to)
 			n += hazard(out, "kernel: the %s runs %s (%s): %s", side,
 				    h->kernel, kernel_ranges[i].range,

@@ -16,12 +16,12 @@
 #include "cli/cmd.h"
 #include "cli/cmd_common.h"
 #include "cli/cmd_out.h"
+#include "lib/array.h"
 #include "lib/host_report.h"
 #include "lib/report.h"
 #include "vmm/vmm.h"
 
 #define EXIT_USAGE 2
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static void usage(FILE *f)
 {

@@ -5,12 +5,13 @@
  * as this run's own cases observed it (run_observe()). A cell no case
  * measured says why: "not measured: REASON".
  */
+#include "lib/array.h"
 #include "lib/report.h"
 
 static const char *const rows[] = { "kvm_set_xsave", "ptrace", "sigreturn" };
 static const char *const cols[] = { "bit_set", "bit_clear" };
-#define NROWS (sizeof(rows) / sizeof(rows[0]))
-#define NCOLS (sizeof(cols) / sizeof(cols[0]))
+#define NROWS (ARRAY_SIZE(rows))
+#define NCOLS (ARRAY_SIZE(cols))
 
 static const enum run_matrix cells[NROWS][NCOLS] = {
 	{ RUN_MATRIX_KVM_SET_XSAVE_BIT_SET, RUN_MATRIX_KVM_SET_XSAVE_BIT_CLEAR },

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/array.h"
 #include "lib/run.h"
 
 /* Weak: a program with no case at all has no such section. */
@@ -24,10 +25,10 @@ static int group_rank(const char *g)
 {
 	unsigned int i;
 
-	for (i = 0; i < sizeof(group_order) / sizeof(group_order[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(group_order); i++)
 		if (!strcmp(g, group_order[i]))
 			return i;
-	return sizeof(group_order) / sizeof(group_order[0]);
+	return ARRAY_SIZE(group_order);
 }
 
 static int case_cmp(const void *a, const void *b)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/array.h"
 #include "cli/cmd.h"
 #include "tests/t.h"
 
@@ -180,7 +181,7 @@ static void test_kernels(void)
 	char from[64], *a;
 	unsigned int i;
 
-	for (i = 0; i < sizeof(kernels) / sizeof(kernels[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(kernels); i++) {
 		snprintf(from, sizeof(from), "\"kernel\":\"%s\"", kernels[i].release);
 		a = with(base, "\"kernel\":\"6.12.48-amd64\"", from);
 		expect(kernels[i].release, a, base, kernels[i].n,
@@ -303,7 +304,7 @@ static void test_bad_reports(void)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
 		T_CHECK(edit_refused(bad[i].from, bad[i].to, bad[i].why),
 			"refused: %s", bad[i].why);
 	T_CHECK(refused("[1]", "the report: expected object, got array"),
@@ -339,7 +340,7 @@ static void test_json(void)
 	char *a;
 	unsigned int i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
 		T_CHECK(refused(bad[i], "not JSON: byte "), "not JSON: %s", bad[i]);
 	a = with(base, "\"tool\"", "\"future\":{\"x\":[1,2.5,-3,1e3,true,false,"
 		 "null,\"\\u00e9\\ud83d\\ude00\",{},[]]},\"tool\"");
@@ -418,7 +419,7 @@ static void test_strings(void)
 	char to[80];
 	unsigned int i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		snprintf(to, sizeof(to), "\"kernel\":\"%s\"", bad[i].to);
 		T_CHECK(edit_refused("\"kernel\":\"6.12.48-amd64\"", to, bad[i].why),
 			"kernel %s: %s", bad[i].to, bad[i].why);
@@ -456,7 +457,7 @@ static void test_numbers(void)
 	char to[64];
 	unsigned int i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		snprintf(to, sizeof(to), "\"xsave2_size\":%s", bad[i]);
 		T_CHECK(edit_refused("\"xsave2_size\":4096", to, "not a host report: "
 				     "xsave2_size: expected an integer from 0 to "
@@ -502,13 +503,13 @@ static void test_releases(void)
 	char to[64], why[160];
 	unsigned int i;
 
-	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(good); i++) {
 		snprintf(to, sizeof(to), "\"kernel\":\"%s\"", good[i].release);
 		T_CHECK(edit_reads("\"kernel\":\"6.12.48-amd64\"", to, &h) &&
 			h.kv == good[i].kv, "%s reads as 0x%x", good[i].release,
 			good[i].kv);
 	}
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		snprintf(to, sizeof(to), "\"kernel\":\"%s\"", bad[i]);
 		snprintf(why, sizeof(why), "kernel: \"%s\" is not a release "
 			 "major.minor..., each from 0 to 65535", bad[i]);
@@ -562,7 +563,7 @@ static void test_budget(void)
 	unsigned int i;
 	char *a;
 
-	for (i = 0; i < sizeof(dense) / sizeof(dense[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(dense); i++) {
 		a = padded(dense[i], (4u << 20) - 4096);
 		T_CHECK(refused(a, "too many values for its size"),
 			"4 MiB of %s", dense[i]);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/array.h"
 #include "tests/t.h"
 #include "tests/xs_samples.h"
 
@@ -27,7 +28,7 @@ static const struct sample samples[] = {
 	{ "legacy", "GenuineIntel", xs_layout_init, 6, 0x55, 4, 0x3, 576 },
 };
 
-#define NSAMPLES (sizeof(samples) / sizeof(samples[0]))
+#define NSAMPLES (ARRAY_SIZE(samples))
 static const struct sample *const zen3 = &samples[0], *const skx = &samples[1];
 static const struct sample *const legacy = &samples[3];
 #define RELEASE "6.1.0-28-amd64"
@@ -382,7 +383,7 @@ static void test_edits(void)
 	base[LAYOUT] = at_layout(&src);
 	base[XCRS] = at_xcrs(&src);
 	base[BLOB] = at_blob(&src);
-	for (k = 0; k < sizeof(edits) / sizeof(edits[0]); k++)
+	for (k = 0; k < ARRAY_SIZE(edits); k++)
 		expect_edit(file, len, base[edits[k].part] + edits[k].off,
 			    edits[k].n, edits[k].v, edits[k].err, edits[k].want);
 	free(file);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "lib/array.h"
 #include "xs/xs.h"
 
 #define XS_FCW_INIT	0x037f	/* x87 control word after FNINIT */
@@ -19,7 +20,7 @@ static const char *const xs_names[] = {
 
 const char *xs_name(int i)
 {
-	if (i >= 0 && i < (int)(sizeof(xs_names) / sizeof(xs_names[0])))
+	if (i >= 0 && i < (int)(ARRAY_SIZE(xs_names)))
 		return xs_names[i];
 	return "unknown";
 }
