@@ -107,7 +107,7 @@ $(O)/tests/test_runner: $(O)/obj/tests/test_runner.o $(O)/obj/tests/fixture_case
 $(O)/tests/test_report: $(O)/obj/tests/test_report.o $(RUNNER_OBJS)
 $(O)/tests/test_xs: $(O)/obj/tests/test_xs.o $(call objs,$(XS_SRCS))
 $(O)/tests/test_compat: $(O)/obj/tests/test_compat.o \
-	$(call objs,cli/cmd_compat.c cli/cmd_file.c $(XS_SRCS))
+	$(call objs,cli/cmd_compat.c cli/cmd_json.c cli/cmd_file.c $(XS_SRCS))
 $(O)/tests/test_xs_file: $(O)/obj/tests/test_xs_file.o $(call objs,$(XS_SRCS))
 $(O)/tests/%:
 	@mkdir -p $(@D)
@@ -118,37 +118,49 @@ check-tests: $(TESTS) $(O)/xsave-abi
 	$(Q)scripts/deps.sh python3 strace
 	@XSAVE_ABI=$(abspath $(O))/xsave-abi O=$(O) tests/run-tests.sh $(TESTS) $(TEST_SCRIPTS)
 
-# The state-file parser and compat's report reader under libFuzzer, ASan
-# and UBSan, for FUZZ_SECONDS in all, half each (rounded up: 0 would mean no
-# limit). The corpora start from test_xs_file's valid samples and from this
-# host's report and a run's output, and grow run by run.
+# The state-file parser, compat's report reader and compose's run reader
+# under libFuzzer, ASan and UBSan, for FUZZ_SECONDS in all, a third each
+# (rounded up: 0 would mean no limit). The corpora start from test_xs_file's
+# valid samples and from this host's report and a run's output, and grow
+# run by run.
 .PHONY: fuzz check-fuzz
 FUZZ_SECONDS ?= 20
-FUZZ_HALF = $$((($(FUZZ_SECONDS) + 1) / 2))
+FUZZ_THIRD = $$((($(FUZZ_SECONDS) + 2) / 3))
 FUZZ_CC := clang-14 -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -Wall -Wextra -Wno-unused-parameter \
 	-D_GNU_SOURCE -I.
-FUZZ_RUN = -max_total_time=$(FUZZ_HALF) -timeout=5 -print_final_stats=1 \
+FUZZ_RUN = -max_total_time=$(FUZZ_THIRD) -timeout=5 -print_final_stats=1 \
 	-artifact_prefix=$(O)/fuzz/
 FUZZ_SRCS := tests/fuzz_xs_file.c $(XS_SRCS)
-FUZZ_COMPAT_SRCS := tests/fuzz_compat.c cli/cmd_compat.c cli/cmd_file.c xs/xs.c
+FUZZ_COMPAT_SRCS := tests/fuzz_compat.c cli/cmd_compat.c cli/cmd_json.c \
+	cli/cmd_file.c xs/xs.c
+FUZZ_RUN_JSON_SRCS := tests/fuzz_run_json.c cli/cmd_run_json.c cli/cmd_json.c \
+	$(RUNNER_SRCS)
 COMPAT_CORPUS := $(O)/fuzz/compat_corpus
+RUN_JSON_CORPUS := $(O)/fuzz/run_json_corpus
 $(O)/fuzz/fuzz_xs_file: $(FUZZ_SRCS) tests/xs_samples.h xs/xs.h xs/xs_file.h
 	$(Q)scripts/deps.sh clang-14 libclang-rt-14-dev
 	@mkdir -p $(@D)
 	$(Q)$(FUZZ_CC) -o $@ $(FUZZ_SRCS)
 	@echo "  FUZZ    $@"
 
-$(O)/fuzz/fuzz_compat: $(FUZZ_COMPAT_SRCS) cli/cmd.h xs/xs.h | $(DEPSTAMP)
+$(O)/fuzz/fuzz_compat: $(FUZZ_COMPAT_SRCS) cli/cmd.h cli/cmd_json.h xs/xs.h | $(DEPSTAMP)
 	$(Q)scripts/deps.sh clang-14 libclang-rt-14-dev
 	@mkdir -p $(@D)
 	$(Q)$(FUZZ_CC) -o $@ $(FUZZ_COMPAT_SRCS) -ljansson
 	@echo "  FUZZ    $@"
 
+$(O)/fuzz/fuzz_run_json: $(FUZZ_RUN_JSON_SRCS) cli/cmd_json.h cli/cmd_run_json.h \
+	lib/report.h lib/report_schema.h lib/run.h lib/case.h | $(DEPSTAMP)
+	$(Q)scripts/deps.sh clang-14 libclang-rt-14-dev
+	@mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) -o $@ $(FUZZ_RUN_JSON_SRCS) -ljansson -lcap
+	@echo "  FUZZ    $@"
+
 # The run's groups need no /dev/kvm; it exits 4 when they all skip.
 fuzz: $(O)/fuzz/fuzz_xs_file $(O)/tests/test_xs_file $(O)/fuzz/fuzz_compat \
-	$(O)/xsave-abi
-	@mkdir -p $(O)/fuzz/corpus $(COMPAT_CORPUS)
+	$(O)/fuzz/fuzz_run_json $(O)/xsave-abi
+	@mkdir -p $(O)/fuzz/corpus $(COMPAT_CORPUS) $(RUN_JSON_CORPUS)
 	$(Q)$(O)/tests/test_xs_file $(O)/fuzz/corpus
 	$(Q)$(O)/fuzz/fuzz_xs_file $(FUZZ_RUN) $(O)/fuzz/corpus
 	$(Q)$(O)/xsave-abi host --json $(COMPAT_CORPUS)/host.json
@@ -157,6 +169,8 @@ fuzz: $(O)/fuzz/fuzz_xs_file $(O)/tests/test_xs_file $(O)/fuzz/fuzz_compat \
 		--json $(COMPAT_CORPUS)/run.json >/dev/null || \
 		[ -s $(COMPAT_CORPUS)/run.json ]
 	$(Q)$(O)/fuzz/fuzz_compat $(FUZZ_RUN) $(COMPAT_CORPUS)
+	$(Q)cp $(COMPAT_CORPUS)/run.json $(RUN_JSON_CORPUS)/run.json
+	$(Q)$(O)/fuzz/fuzz_run_json $(FUZZ_RUN) $(RUN_JSON_CORPUS)
 
 check-fuzz: fuzz
 

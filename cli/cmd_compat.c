@@ -7,180 +7,18 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <jansson.h>
-#include <malloc.h>
 #include <stdarg.h>
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cmd.h"
+#include "cli/cmd_json.h"
 #include "lib/array.h"
 
-/*
- * A host report is about 2 KB and a run's --json output with every log a
- * few hundred KB; 4 MiB leaves room for far larger ones, and with the
- * budget below it bounds what a file can make compat take to ~25 MB.
- */
-#define FILE_MAX (4u << 20)
 #define KV(major, minor) ((major) << 16 | (minor))
 
-/*
- * jansson's memory while one file is parsed, each block charged what
- * malloc spends on it (its usable size and size word), kept in a header of
- * malloc's alignment, and refused past a budget. As a tree, a file of small
- * values costs 20 times its size or more; a host report about 10 (of 2 KB),
- * a run's results 8, their logs 1.3. The budget takes real files, a run's
- * results up to ~250 KB, and keeps peak RSS within 6 times a large file's
- * size, where hostile ones would take hundreds of MB.
- */
-#define ALLOC_HDR _Alignof(max_align_t)
-#define BUDGET_PER_BYTE 4
-#define BUDGET_BASE (1u << 20)
-
-static size_t budget_live, budget_limit;
-static bool budget_hit;
-
-static void *budget_malloc(size_t size)
-{
-	size_t *p;
-
-	/* size first: then the sum cannot overflow. */
-	if (size > budget_limit || budget_live + ALLOC_HDR + size > budget_limit)
-		goto refuse;
-	p = malloc(ALLOC_HDR + size);
-	if (!p)
-		return NULL;
-	*p = malloc_usable_size(p) + sizeof(size_t);
-	if (budget_live + *p > budget_limit) {
-		free(p);
-		goto refuse;
-	}
-	budget_live += *p;
-	return (char *)p + ALLOC_HDR;
-refuse:
-	budget_hit = true;
-	return NULL;
-}
-
-static void budget_free(void *ptr)
-{
-	size_t *p;
-
-	if (!ptr)
-		return;
-	p = (size_t *)((char *)ptr - ALLOC_HDR);
-	budget_live -= *p;
-	free(p);
-}
-
-/* Before parsing len bytes, at most FILE_MAX. */
-static void budget_start(size_t len)
-{
-	budget_limit = BUDGET_PER_BYTE * len + BUDGET_BASE;
-	budget_hit = false;
-	json_set_alloc_funcs(budget_malloc, budget_free);
-}
-
-/* Reads fields, keeping the first reason a report is unusable. */
-struct reader {
-	char *why;
-	size_t size;
-	const char *ctx;	/* prefix of field names in reasons */
-	bool bad;
-};
-
-static void bad_field(struct reader *r, const char *fmt, ...)
-{
-	size_t n;
-	va_list ap;
-
-	if (r->bad)
-		return;
-	r->bad = true;
-	n = snprintf(r->why, r->size, "not a host report: ");
-	if (n >= r->size)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(r->why + n, r->size - n, fmt, ap);
-	va_end(ap);
-}
-
-static const char *type_name(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		return "object";
-	case JSON_ARRAY:
-		return "array";
-	case JSON_STRING:
-		return "string";
-	case JSON_INTEGER:
-	case JSON_REAL:
-		return "number";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "boolean";
-	default:
-		return "null";
-	}
-}
-
-static const json_t *want(struct reader *r, const json_t *v, const char *name,
-			  const char *type)
-{
-	if (!v)
-		bad_field(r, "%s%s: missing", r->ctx, name);
-	else if (strcmp(type_name(v), type))
-		bad_field(r, "%s%s: expected %s, got %s", r->ctx, name, type,
-			  type_name(v));
-	return r->bad ? NULL : v;
-}
-
-/* Member key of o as a string of printable ASCII that fits in dst[size]. */
-static void need_str(struct reader *r, const json_t *o, const char *key,
-		     char *dst, size_t size)
-{
-	const json_t *v = want(r, json_object_get(o, key), key, "string");
-	const char *s = v ? json_string_value(v) : "";
-	size_t i, len = v ? json_string_length(v) : 0;
-	unsigned char c;
-
-	/* It is printed: a newline would forge lines, an ESC reach a terminal. */
-	for (i = 0; i < len && !r->bad; i++) {
-		c = s[i];
-		if (c < 0x20 || c > 0x7e)
-			bad_field(r, "%s%s: not printable ASCII (byte 0x%02x at %zu)",
-				  r->ctx, key, c, i);
-	}
-	if (len >= size)
-		bad_field(r, "%s%s: longer than %zu characters", r->ctx, key,
-			  size - 1);
-	if (!r->bad)
-		memcpy(dst, s, len + 1);
-}
-
-static bool need_bool(struct reader *r, const json_t *o, const char *key)
-{
-	const json_t *v = want(r, json_object_get(o, key), key, "boolean");
-
-	return v && json_is_true(v);
-}
-
-/* jansson's integers are signed 64-bit: max is at most INT64_MAX. */
-static uint64_t need_uint(struct reader *r, const json_t *o, const char *key,
-			  json_int_t max)
-{
-	const json_t *v = want(r, json_object_get(o, key), key, "number");
-
-	if (v && (!json_is_integer(v) || json_integer_value(v) < 0 ||
-		  json_integer_value(v) > max))
-		bad_field(r, "%s%s: expected an integer from 0 to %lld", r->ctx,
-			  key, (long long)max);
-	return r->bad ? 0 : json_integer_value(v);
-}
-
-static void read_layout(struct reader *r, const json_t *a, struct xs_layout *l)
+static void read_layout(struct cmd_reader *r, const json_t *a,
+			struct xs_layout *l)
 {
 	uint64_t i, offset, size;
 	const json_t *c;
@@ -190,17 +28,17 @@ static void read_layout(struct reader *r, const json_t *a, struct xs_layout *l)
 	xs_layout_init(l);
 	json_array_foreach(a, n, c) {
 		snprintf(ctx, sizeof(ctx), "xstate_layout[%zu]", n);
-		if (!want(r, c, ctx, "object"))
+		if (!cmd_want(r, c, ctx, "object"))
 			break;
 		strcat(ctx, ".");
 		r->ctx = ctx;
-		i = need_uint(r, c, "component", XS_NCOMP - 1);
-		offset = need_uint(r, c, "offset", UINT32_MAX);
-		size = need_uint(r, c, "size", UINT32_MAX);
+		i = cmd_need_uint(r, c, "component", XS_NCOMP - 1);
+		offset = cmd_need_uint(r, c, "offset", UINT32_MAX);
+		size = cmd_need_uint(r, c, "size", UINT32_MAX);
 		if (!r->bad && xs_layout_add(l, i, size, offset, 0))
-			bad_field(r, "%scomponent %llu: not an extended component "
-				  "(2 to 63) of nonzero size", ctx,
-				  (unsigned long long)i);
+			cmd_bad(r, "%scomponent %llu: not an extended component "
+				"(2 to 63) of nonzero size", ctx,
+				(unsigned long long)i);
 		r->ctx = "";
 		if (r->bad)
 			break;
@@ -238,97 +76,44 @@ static long kernel_version(const char *s)
 static int host_read(const json_t *j, struct compat_host *h, char *why,
 		     size_t size)
 {
-	struct reader r = { .why = why, .size = size, .ctx = "" };
+	struct cmd_reader r = { .why = why, .size = size, .what = "a host report",
+				 .ctx = "" };
 	const json_t *host = json_object_get(j, "host");
 	long kv;
 
 	if (json_is_object(host))
 		j = host;
 	memset(h, 0, sizeof(*h));
-	if (!want(&r, j, "the report", "object"))
+	if (!cmd_want(&r, j, "the report", "object"))
 		return -1;
-	need_str(&r, j, "kernel", h->kernel, sizeof(h->kernel));
-	need_str(&r, j, "cpu_vendor", h->vendor, sizeof(h->vendor));
-	need_str(&r, j, "kvm", h->kvm, sizeof(h->kvm));
+	cmd_need_str(&r, j, "kernel", h->kernel, sizeof(h->kernel));
+	cmd_need_str(&r, j, "cpu_vendor", h->vendor, sizeof(h->vendor));
+	cmd_need_str(&r, j, "kvm", h->kvm, sizeof(h->kvm));
 	/* XCR0 bit 63 is reserved (SDM Vol. 1, 13.3). */
-	h->kvm_xcr0 = need_uint(&r, j, "kvm_supported_xcr0", INT64_MAX);
-	h->xsave2_size = need_uint(&r, j, "xsave2_size", INT32_MAX);
-	h->host_pku = need_bool(&r, j, "host_pku");
-	h->host_ospke = need_bool(&r, j, "host_ospke");
-	h->guest_xsave = need_bool(&r, j, "guest_xsave");
-	h->guest_pku = need_bool(&r, j, "guest_pku");
-	read_layout(&r, want(&r, json_object_get(j, "xstate_layout"),
+	h->kvm_xcr0 = cmd_need_uint(&r, j, "kvm_supported_xcr0", INT64_MAX);
+	h->xsave2_size = cmd_need_uint(&r, j, "xsave2_size", INT32_MAX);
+	h->host_pku = cmd_need_bool(&r, j, "host_pku");
+	h->host_ospke = cmd_need_bool(&r, j, "host_ospke");
+	h->guest_xsave = cmd_need_bool(&r, j, "guest_xsave");
+	h->guest_pku = cmd_need_bool(&r, j, "guest_pku");
+	read_layout(&r, cmd_want(&r, json_object_get(j, "xstate_layout"),
 			     "xstate_layout", "array"), &h->layout);
 	kv = r.bad ? 0 : kernel_version(h->kernel);
 	if (kv < 0)
-		bad_field(&r, "kernel: \"%s\" is not a release major.minor..., "
-			  "each from 0 to 65535", h->kernel);
+		cmd_bad(&r, "kernel: \"%s\" is not a release major.minor..., "
+			"each from 0 to 65535", h->kernel);
 	h->kv = kv;
 	return r.bad ? -1 : 0;
-}
-
-/* s into out[size], bytes other than printable ASCII as \xNN. */
-static void printable(char *out, size_t size, const char *s, size_t len)
-{
-	unsigned char c;
-	size_t n = 0;
-
-	out[0] = '\0';
-	for (; len-- && n + 5 <= size; s++) {
-		c = *s;
-		n += snprintf(out + n, size - n, c >= 0x20 && c <= 0x7e ?
-			      "%c" : "\\x%02x", c);
-	}
-}
-
-/* Why jansson refused the text, in why; its quotes of the input escaped. */
-static void parse_error(const json_error_t *err, char *why, size_t size)
-{
-	const char *near = strstr(err->text, " near '");
-	char token[JSON_ERROR_TEXT_LENGTH * 4], text[sizeof(token)];
-	size_t len = 0;
-
-	/* jansson quotes the token as near '...', cut short when long. */
-	if (near) {
-		near += strlen(" near '");
-		len = strlen(near);
-		if (len && near[len - 1] == '\'')
-			len--;
-	}
-	printable(token, sizeof(token), near, len);
-	printable(text, sizeof(text), err->text, strlen(err->text));
-	if (budget_hit)
-		snprintf(why, size, "too many values for its size: its tree would "
-			 "take more than %zu bytes", budget_limit);
-	else if (json_error_code(err) == json_error_duplicate_key)
-		snprintf(why, size, "not JSON: byte %d: duplicate key %s (a key may "
-			 "appear once in an object)", err->position, token);
-	else if (json_error_code(err) == json_error_numeric_overflow)
-		snprintf(why, size, "not JSON: byte %d: number%s%s out of range "
-			 "(integers are read from %lld to %lld, reals as finite "
-			 "doubles)", err->position, *token ? " " : "", token,
-			 (long long)INT64_MIN, (long long)INT64_MAX);
-	else
-		snprintf(why, size, "not JSON: byte %d: %s", err->position, text);
 }
 
 int compat_host_parse(const char *text, size_t len, struct compat_host *h,
 		      char *why, size_t size)
 {
-	json_error_t err;
-	json_t *j;
+	json_t *j = cmd_json_load(text, len, why, size);
 	int rc;
 
-	if (len > FILE_MAX) {
-		snprintf(why, size, "larger than %u bytes", FILE_MAX);
+	if (!j)
 		return -1;
-	}
-	budget_start(len);
-	j = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
-	if (!j) {
-		parse_error(&err, why, size);
-		return -1;
-	}
 	rc = host_read(j, h, why, size);
 	json_decref(j);
 	return rc;
@@ -567,7 +352,7 @@ static int load(const char *path, struct compat_host *h)
 {
 	char why[256];
 	size_t len;
-	char *text = cmd_read_all(path, FILE_MAX, &len);
+	char *text = cmd_read_all(path, CMD_JSON_FILE_MAX, &len);
 	int rc;
 
 	if (!text) {

@@ -258,3 +258,70 @@ int out_stdout_done(const char *prog, int rc)
 		strerror(stdout_errno ? stdout_errno : EIO));
 	return rc == 2 ? rc : 1;
 }
+
+int out_reports_check(struct out_reports *r, bool probe_only, const char *prog)
+{
+	char why[PATH_MAX + 128];
+
+	if (r->json && out_check(&r->json_out, r->json, probe_only, why, sizeof(why)))
+		goto bad;
+	if (r->junit &&
+	    out_check(&r->junit_out, r->junit, probe_only, why, sizeof(why))) {
+		if (r->json)
+			out_discard(&r->json_out);
+		goto bad;
+	}
+	if (r->json && r->junit && out_same(&r->json_out, &r->junit_out)) {
+		out_discard(&r->json_out);
+		out_discard(&r->junit_out);
+		snprintf(why, sizeof(why), "--json %s and --junit %s name the same file",
+			 r->json, r->junit);
+		goto bad;
+	}
+	return 0;
+bad:
+	fprintf(stderr, "%s: %s\n", prog, why);
+	return -1;
+}
+
+void out_reports_discard(struct out_reports *r)
+{
+	if (r->json)
+		out_discard(&r->json_out);
+	if (r->junit)
+		out_discard(&r->junit_out);
+}
+
+static int write_one(struct out_file *o, const char *prog,
+		     int (*writer)(FILE *f, const void *data), const void *data)
+{
+	FILE *f = out_begin(o);
+	int err;
+
+	errno = 0;
+	if (!f) {
+		err = errno;
+	} else if (writer(f, data)) {
+		err = errno ? errno : EIO;
+		fclose(f);
+		out_discard(o);
+	} else {
+		err = -out_commit(o, f);
+	}
+	if (err)
+		fprintf(stderr, "%s: writing %s: %s\n", prog, o->path, strerror(err));
+	return err ? -1 : 0;
+}
+
+int out_reports_write(struct out_reports *r, const char *prog,
+		      int (*json)(FILE *f, const void *data),
+		      int (*junit)(FILE *f, const void *data), const void *data)
+{
+	int rc = 0;
+
+	if (r->json && write_one(&r->json_out, prog, json, data))
+		rc = -1;
+	if (r->junit && write_one(&r->junit_out, prog, junit, data))
+		rc = -1;
+	return rc;
+}

@@ -44,6 +44,22 @@ void out_discard(struct out_file *o);
 /* Remove every temporary file in progress; async-signal-safe. */
 void out_remove_temporaries(void);
 
+/* A run's two reports, --json and --junit (NULL: not asked for). */
+struct out_reports {
+	const char *json, *junit;
+	struct out_file json_out, junit_out;
+};
+
+/* Both can be written, and are two files: 0, or -1 with the reason on
+ * stderr after prog's name. */
+int out_reports_check(struct out_reports *r, bool probe_only, const char *prog);
+void out_reports_discard(struct out_reports *r);
+/* Each asked-for report written by its writer from data: 0, or -1 with
+ * the reason on stderr; a failed one replaces nothing. */
+int out_reports_write(struct out_reports *r, const char *prog,
+		      int (*json)(FILE *f, const void *data),
+		      int (*junit)(FILE *f, const void *data), const void *data);
+
 /* Before anything else: standard input and error open (on /dev/null if
  * closed, so no file takes their numbers), standard output a stream that
  * keeps the reason of a failed write. 0, or -1 when standard output is

@@ -31,6 +31,8 @@ static void usage(FILE *f)
 "       xsave-abi compat SRC.json DST.json  migration hazards from SRC to DST\n"
 "       xsave-abi state save FILE [--seed N]  a vCPU's XSAVE state to a file\n"
 "       xsave-abi state load FILE  restore it here, checked by component\n"
+"       xsave-abi compose [--json F] [--junit F] RUN_DIR...  the report of a\n"
+"                          run.sh --vm run from its boots' folders\n"
 "Checks that KVM saves and restores guest XSAVE state, PKRU above all, as\n"
 "a VMM assumes. Prints KTAP on stdout.\n"
 "\n"
@@ -152,6 +154,7 @@ static const struct {
 	{ "host", run_cmd_host },
 	{ "compat", run_cmd_compat },
 	{ "state", run_cmd_state },
+	{ "compose", run_cmd_compose },
 };
 
 enum { OPT_LIST = 256, OPT_HAZARDS, OPT_JSON, OPT_JUNIT, OPT_SEED, OPT_TIMEOUT, OPT_VERSION };
@@ -175,8 +178,7 @@ static const struct option longopts[] = {
 struct cli {
 	struct run_opts o;
 	bool list, hazards;
-	const char *json, *junit;
-	struct out_file json_out, junit_out;
+	struct out_reports out;
 };
 
 #define PARSE_DONE 1	/* --help or --version printed: exit 0 */
@@ -191,8 +193,8 @@ static int parse_opt(int opt, struct cli *c)
 	case 't': return add_filter(c->o.include, &c->o.ninclude, optarg);
 	case 'x': return add_filter(c->o.exclude, &c->o.nexclude, optarg);
 	case 'g': return add_filter(c->o.groups, &c->o.ngroups, optarg);
-	case OPT_JSON: c->json = optarg; return 0;
-	case OPT_JUNIT: c->junit = optarg; return 0;
+	case OPT_JSON: c->out.json = optarg; return 0;
+	case OPT_JUNIT: c->out.junit = optarg; return 0;
 	case 'v': c->o.verbose = true; return 0;
 	case 'h': usage(stdout); return PARSE_DONE;
 	case OPT_VERSION: printf("xsave-abi %s\n", RUN_VERSION); return PARSE_DONE;
@@ -234,71 +236,6 @@ static unsigned int count_selected(const struct run_opts *o)
 	return n;
 }
 
-/* Both report paths can be written, and are two files. */
-static int check_reports(struct cli *c)
-{
-	char why[PATH_MAX + 128];
-
-	if (c->json && out_check(&c->json_out, c->json, c->list, why, sizeof(why)))
-		goto bad;
-	if (c->junit && out_check(&c->junit_out, c->junit, c->list, why, sizeof(why))) {
-		if (c->json)
-			out_discard(&c->json_out);
-		goto bad;
-	}
-	if (c->json && c->junit && out_same(&c->json_out, &c->junit_out)) {
-		out_discard(&c->json_out);
-		out_discard(&c->junit_out);
-		snprintf(why, sizeof(why), "--json %s and --junit %s name the same file",
-			 c->json, c->junit);
-		goto bad;
-	}
-	return 0;
-bad:
-	fprintf(stderr, "xsave-abi: %s\n", why);
-	return -1;
-}
-
-static void discard_reports(struct cli *c)
-{
-	if (c->json)
-		out_discard(&c->json_out);
-	if (c->junit)
-		out_discard(&c->junit_out);
-}
-
-static int write_report(struct out_file *o, const struct run_report *r,
-			int (*writer)(FILE *f, const struct run_report *r))
-{
-	FILE *f = out_begin(o);
-	int err;
-
-	errno = 0;
-	if (!f) {
-		err = errno;
-	} else if (writer(f, r)) {
-		err = errno ? errno : EIO;
-		fclose(f);
-		out_discard(o);
-	} else {
-		err = -out_commit(o, f);
-	}
-	if (err)
-		fprintf(stderr, "xsave-abi: writing %s: %s\n", o->path, strerror(err));
-	return err ? -1 : 0;
-}
-
-static int write_reports(struct cli *c, const struct run_report *r)
-{
-	int rc = 0;
-
-	if (c->json && write_report(&c->json_out, r, report_json))
-		rc = -1;
-	if (c->junit && write_report(&c->junit_out, r, report_junit))
-		rc = -1;
-	return rc;
-}
-
 /* A signal stops the run: its case's processes and temporary files go,
  * then the harness dies by the same signal. */
 static void on_signal(int sig)
@@ -319,6 +256,16 @@ static void catch_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
+static int json_writer(FILE *f, const void *r)
+{
+	return report_json(f, r);
+}
+
+static int junit_writer(FILE *f, const void *r)
+{
+	return report_junit(f, r);
+}
+
 static int run(struct cli *c)
 {
 	struct run_report r = { 0 };
@@ -334,7 +281,8 @@ static int run(struct cli *c)
 	if (rc < 0) {
 		fprintf(stderr, "xsave-abi: %s\n", strerror(-rc));
 		rc = 1;
-	} else if (write_reports(c, &r)) {
+	} else if (out_reports_write(&c->out, "xsave-abi", json_writer,
+				     junit_writer, &r)) {
 		rc = 1;
 	}
 
@@ -358,10 +306,10 @@ static int harness(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	/* Before anything runs, under --list too (run.sh --vm checks so). */
-	if (check_reports(&c))
+	if (out_reports_check(&c.out, c.list, "xsave-abi"))
 		return EXIT_USAGE;
 	if (c.list) {
-		discard_reports(&c);
+		out_reports_discard(&c.out);
 		if (c.hazards)
 			list_hazards(&c.o);
 		else
@@ -369,7 +317,7 @@ static int harness(int argc, char **argv)
 		return 0;
 	}
 	rc = run(&c);
-	discard_reports(&c);
+	out_reports_discard(&c.out);
 	return rc;
 }
 

@@ -1,26 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* --json FILE: one object with the host report, every result and totals. */
+/* --json FILE: one object with the host report, every result and totals
+ * (its keys: lib/report_schema.h). */
 #include "lib/report.h"
+#include "lib/report_schema.h"
+
+const char *const report_source_keys[][3] = RS_SOURCE_KEYS;
 
 /* "sources":[{"kind":"commit","id":...,"subject":...},...], keys by kind. */
 static void put_sources(FILE *f, const struct run_source *s)
 {
-	static const char *const keys[][3] = {
-		[RUN_SOURCE_COMMIT] = { "commit", "id", "subject" },
-		[RUN_SOURCE_KVM_DOC] = { "kvm_api_doc", "section", "ioctl" },
-		[RUN_SOURCE_SDM] = { "sdm", "section" },
-		[RUN_SOURCE_CODE] = { "kernel_code", "file", "function" },
-		[RUN_SOURCE_MEASURED] = { "measured", "kernels" },
-	};
 	unsigned int i;
 
-	fputs(",\"sources\":[", f);
+	fputs(",\"" RS_SOURCES "\":[", f);
 	for (i = 0; s && s[i].kind != RUN_SOURCE_END; i++) {
-		const char *const *k = keys[s[i].kind];
+		const char *const *k = report_source_keys[s[i].kind];
 
-		fprintf(f, "%s{\"kind\":\"%s\"", i ? "," : "", k[0]);
+		fprintf(f, "%s{\"" RS_KIND "\":\"%s\"", i ? "," : "", k[0]);
 		if (s[i].kind == RUN_SOURCE_SDM)
-			fprintf(f, ",\"volume\":%u", s[i].volume);
+			fprintf(f, ",\"" RS_VOLUME "\":%u", s[i].volume);
 		fprintf(f, ",\"%s\":", k[1]);
 		report_json_string(f, s[i].ref);
 		if (k[2]) {
@@ -32,34 +29,60 @@ static void put_sources(FILE *f, const struct run_source *s)
 	fputc(']', f);
 }
 
+static void put_key(FILE *f, const char *key, const char *s)
+{
+	fprintf(f, ",\"%s\":", key);
+	report_json_string(f, s);
+}
+
+void report_json_result(FILE *f, const struct run_outcome *o)
+{
+	const struct run_case *c = o->c;
+	char name[256];
+
+	run_case_fullname(c, name, sizeof(name));
+	fputs("{\"" RS_NAME "\":", f);
+	report_json_string(f, name);
+	put_key(f, RS_GROUP, c->group);
+	put_key(f, RS_RESULT, report_result_name(o->result));
+	put_key(f, RS_REASON, o->reason);
+	put_key(f, RS_OBSERVED, o->observed);
+	put_key(f, RS_EXPECT, c->expect == RUN_EXPECT_XFAIL ? "xfail" : "pass");
+	put_key(f, RS_HAZARD, c->hazard ? c->hazard : "");
+	put_key(f, RS_MATRIX, report_matrix_name(c->matrix));
+	put_sources(f, c->sources);
+	put_key(f, RS_LOG, o->log ? o->log : "");
+	fprintf(f, ",\"" RS_DURATION_MS "\":%.3f}", o->duration_ms);
+}
+
+void report_json_totals(FILE *f, const struct run_totals *t)
+{
+	unsigned int i;
+
+	fputc('{', f);
+	for (i = 0; i < RUN_NRESULTS; i++)
+		fprintf(f, "%s\"%s\":%u", i ? "," : "", report_result_name(i),
+			t->n[i]);
+	fputc('}', f);
+}
+
 int report_json(FILE *f, const struct run_report *r)
 {
 	unsigned int i;
-	char name[256];
 
-	fprintf(f, "{\"tool\":\"xsave-abi\",\"version\":\"%s\",\"seed\":%llu,"
-		"\"host\":%s,\"results\":[", RUN_VERSION,
+	fprintf(f, "{\"" RS_TOOL "\":\"" RS_TOOL_NAME "\",\"" RS_VERSION
+		"\":\"%s\",\"" RS_SEED "\":%llu,\"" RS_HOST "\":%s", RUN_VERSION,
 		(unsigned long long)r->seed, r->host_json ? r->host_json : "{}");
+	put_key(f, RS_HOST_KTAP, r->host_ktap ? r->host_ktap : "");
+	fputs(",\"" RS_RESULTS "\":[", f);
 	for (i = 0; i < r->n; i++) {
-		const struct run_outcome *o = &r->res[i];
-
-		run_case_fullname(o->c, name, sizeof(name));
-		fprintf(f, "%s\n{\"name\":", i ? "," : "");
-		report_json_string(f, name);
-		fputs(",\"group\":", f);
-		report_json_string(f, o->c->group);
-		fprintf(f, ",\"result\":\"%s\",\"reason\":",
-			report_result_name(o->result));
-		report_json_string(f, o->reason);
-		put_sources(f, o->c->sources);
-		fprintf(f, ",\"duration_ms\":%.3f}", o->duration_ms);
+		fputs(i ? ",\n" : "\n", f);
+		report_json_result(f, &r->res[i]);
 	}
-	fputs("],\n\"pkru_matrix\":", f);
+	fputs("],\n\"" RS_PKRU_MATRIX "\":", f);
 	report_matrix_json(f, r);
-	fputs(",\n\"totals\":{", f);
-	for (i = 0; i < RUN_NRESULTS; i++)
-		fprintf(f, "%s\"%s\":%u", i ? "," : "", report_result_name(i),
-			r->totals.n[i]);
-	fprintf(f, "},\"wall_ms\":%.3f}\n", r->wall_ms);
+	fputs(",\n\"" RS_TOTALS "\":", f);
+	report_json_totals(f, &r->totals);
+	fprintf(f, ",\"" RS_WALL_MS "\":%.3f}\n", r->wall_ms);
 	return ferror(f) ? -1 : 0;
 }

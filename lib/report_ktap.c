@@ -17,15 +17,23 @@ static void put_diag(FILE *f, const char *text)
 
 	while (p && *p) {
 		nl = strchr(p, '\n');
-		fprintf(f, "# %.*s\n", (int)(nl ? nl - p : (long)strlen(p)), p);
+		int n = nl ? nl - p : (int)strlen(p);
+
+		/* An empty line is "#": no line ends in a space. */
+		fprintf(f, n ? "# %.*s\n" : "#\n", n, p);
 		p = nl ? nl + 1 : NULL;
 	}
 }
 
-void report_ktap_begin(FILE *f, unsigned int n, const char *host_ktap,
-		       uint64_t seed)
+void report_ktap_begin(FILE *f, const char *subtest, unsigned int n,
+		       const char *host_ktap, uint64_t seed)
 {
-	fprintf(f, "TAP version 13\n# xsave-abi %s\n", RUN_VERSION);
+	/* kselftest's runner prints TAP 13 at the top; nested, KTAP 1. */
+	if (subtest)
+		fprintf(f, "KTAP version 1\n# Subtest: %s\n", subtest);
+	else
+		fputs("TAP version 13\n", f);
+	fprintf(f, "# xsave-abi %s\n", RUN_VERSION);
 	if (host_ktap)
 		fputs(host_ktap, f);
 	fprintf(f, "# seed: %llu\n1..%u\n", (unsigned long long)seed, n);
@@ -78,14 +86,17 @@ void report_ktap_result(FILE *f, unsigned int idx, const struct run_outcome *o,
 	fflush(f);
 }
 
-/* The PKRU matrix, then the totals, last. */
-void report_ktap_end(FILE *f, const struct run_report *r)
+void report_ktap_totals(FILE *f, const struct run_totals *t)
 {
-	const struct run_totals *t = &r->totals;
-
-	report_matrix_ktap(f, r);
 	fprintf(f, "# Totals: pass:%u fail:%u xfail:%u xpass:%u skip:%u error:%u\n",
 		t->n[RUN_PASS], t->n[RUN_FAIL], t->n[RUN_XFAIL], t->n[RUN_XPASS],
 		t->n[RUN_SKIP], t->n[RUN_ERROR]);
 	fflush(f);
+}
+
+/* The PKRU matrix, then the totals, last. */
+void report_ktap_end(FILE *f, const struct run_report *r)
+{
+	report_matrix_ktap(f, r);
+	report_ktap_totals(f, &r->totals);
 }

@@ -19,8 +19,29 @@ static const enum run_matrix cells[NROWS][NCOLS] = {
 	{ RUN_MATRIX_SIGRETURN_BIT_SET, RUN_MATRIX_SIGRETURN_BIT_CLEAR },
 };
 
-static void cell(const struct run_report *r, enum run_matrix m, char *buf,
-		 size_t size)
+enum run_matrix report_matrix_at(unsigned int i)
+{
+	return i < NROWS * NCOLS ? cells[i / NCOLS][i % NCOLS] : RUN_MATRIX_NONE;
+}
+
+const char *report_matrix_name(enum run_matrix m)
+{
+	static char names[NROWS * NCOLS][40];
+	unsigned int i;
+
+	for (i = 0; i < NROWS * NCOLS; i++) {
+		if (report_matrix_at(i) != m)
+			continue;
+		if (!names[i][0])
+			snprintf(names[i], sizeof(names[i]), "%s %s",
+				 rows[i / NCOLS], cols[i % NCOLS]);
+		return names[i];
+	}
+	return "";
+}
+
+void report_matrix_cell(const struct run_report *r, enum run_matrix m,
+			char *buf, size_t size)
 {
 	char name[256];
 	unsigned int i;
@@ -57,7 +78,7 @@ void report_matrix_ktap(FILE *f, const struct run_report *r)
 	fputs("# pkru matrix: interface, XSTATE_BV[9] -> what PKRU became\n", f);
 	for (i = 0; i < NROWS; i++)
 		for (j = 0; j < NCOLS; j++) {
-			cell(r, cells[i][j], text, sizeof(text));
+			report_matrix_cell(r, cells[i][j], text, sizeof(text));
 			fprintf(f, "# pkru matrix: %s %s: %s\n", rows[i], cols[j], text);
 		}
 }
@@ -71,7 +92,7 @@ void report_matrix_json(FILE *f, const struct run_report *r)
 	for (i = 0; i < NROWS; i++) {
 		fprintf(f, "%s\"%s\":{", i ? "," : "", rows[i]);
 		for (j = 0; j < NCOLS; j++) {
-			cell(r, cells[i][j], text, sizeof(text));
+			report_matrix_cell(r, cells[i][j], text, sizeof(text));
 			fprintf(f, "%s\"%s\":", j ? "," : "", cols[j]);
 			report_json_string(f, text);
 		}

@@ -276,7 +276,7 @@ int run_all(const struct run_opts *o, struct run_report *r, FILE *ktap)
 		n += run_selected(o, run_case_at(i));
 	r->seed = o->seed;
 	if (ktap)
-		report_ktap_begin(ktap, n, r->host_ktap, o->seed);
+		report_ktap_begin(ktap, NULL, n, r->host_ktap, o->seed);
 	for (i = 0; i < total; i++) {
 		const struct run_case *c = run_case_at(i);
 		struct run_outcome *out;

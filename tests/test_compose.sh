@@ -1,16 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# vm/compose.sh on hand-made run folders: a run with failures, a run whose
-# results differ from it, a machine that never reported, a boot for state
-# loads only, and a clean run.
-# The harness's own files come from test_report (report.ktap, .json, .xml),
-# so the composer is tested on the real writers; this test runs
+# xsave-abi compose on hand-made run folders: a run with failures, a run
+# whose results differ from it, a machine that never reported, a boot for
+# state loads only, a run whose results cannot be read, and a clean run.
+# The harness's own --json comes from test_report (report.json), so the
+# composer reads what the real writer writes; this test runs
 # $O/tests/test_report (O as make has it, build by default) into a fresh
 # folder each time, never trusting files an earlier run left.
 set -u
 tmp=$1
 top=$(cd "$(dirname "$0")/.." && pwd)
-compose=$top/vm/compose.sh
+compose="${XSAVE_ABI:?the harness binary} compose"
 o=${O:-build}
 case $o in /*) ;; *) o=$top/$o ;; esac
 t_name=test_compose
@@ -38,9 +38,7 @@ run() {
 	echo 60 >"$d/upstream_timeout"
 	echo "$1" >"$d/tree"
 	echo "boot" >"$d/console.log"
-	cp "$rep/report.ktap" "$d/out/ktap"
 	cp "$rep/report.json" "$d/out/results.json"
-	cp "$rep/report.xml" "$d/out/results.xml"
 	echo "$3" >"$d/out/rc"
 	echo "$1-test" >"$d/out/release"
 	printf 'npt=Y\nnested=1\n' >"$d/out/kvm_amd_params"
@@ -59,7 +57,14 @@ upstream "$f/a" state_test 0
 upstream "$f/a" xcr0_cpuid_test 1 'x86_64/xcr0_cpuid_test.c:42: Assertion failed <&>'
 upstream "$f/a" amx_test 4 '1..0 # SKIP - Requirement not met: kvm_cpu_has(X86_FEATURE_XFD)'
 run 6.1 "$f/b" 1
-sed -i 's/^ok 1 g\.a$/ok 1 g.a # SKIP other kernel/' "$f/b/out/ktap"
+# g.a skips under 6.1, and g.b observes something else there.
+python3 - "$f/b/out/results.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d['results'][0].update(result='skip', reason='other kernel')
+d['results'][1].update(observed='slot 0')
+json.dump(d, open(sys.argv[1], 'w'))
+PY
 upstream "$f/b" state_test 143
 echo "xcr0_cpuid_test missing: not in the 6.1 tree" >>"$f/b/out/upstream/list"
 # Cross-kernel moves: 6.12 saved, 6.1 loaded it; a state-only 6.12 boot
@@ -81,7 +86,7 @@ echo 120004 >"$f/c/wall_ms"
 echo "no results: QEMU killed after 120 s" >"$f/c/error"
 printf 'Kernel panic "x" <y> & z\001\n' >"$f/c/console.log"
 
-"$compose" --json "$f/all.json" --junit "$f/all.xml" "$f/a" "$f/b" "$f/c" "$f/s" \
+$compose --json "$f/all.json" --junit "$f/all.xml" "$f/a" "$f/b" "$f/c" "$f/s" \
 	>"$f/all.ktap"
 rc=$?
 k=$f/all.ktap
@@ -92,33 +97,41 @@ check "one top-level result per kernel" \
 	'has "not ok 1 6.12" $k && has "not ok 2 6.1" $k && has "not ok 3 broken" $k'
 check "cross-kernel moves: loaded, differing, never saved or loaded" \
 	'has "ok 4 migration.cross_kernel.6_12_to_6_1" $k &&
-	 has "  # state saved under 6.12, loaded under 6.1" $k &&
-	 has "  ok 1 x87" $k &&
-	 has "not ok 5 migration.cross_kernel.6_12_to_broken" $k &&
-	 has "  # not ok: differs: pkru" $k &&
+	 has "not ok 5 migration.cross_kernel.6_12_to_broken # error no boot under broken loaded it (see its console)" $k &&
+	 has "# migration.cross_kernel.6_1_to_6_12: differs: pkru" $k &&
+	 has "# not ok 2 pkru" $k &&
 	 has "not ok 6 migration.cross_kernel.6_1_to_6_12" $k &&
-	 has "  # not ok: the boot under broken never reported" $k'
-check "harness nested two levels down" 'has "    ok 1 g.a" $k && has "    KTAP version 1" $k'
-check "the harness header becomes a KTAP subtest" \
-	'has "    KTAP version 1" $k && ! grep -q "^ *TAP version" $k'
+	 has "not ok 8 migration.cross_kernel.broken_to_6_12 # error the boot under broken never reported" $k'
+check "harness nested two levels down, a KTAP subtest" \
+	'has "    ok 1 g.a" $k && has "    KTAP version 1" $k && has "    # Subtest: xsave-abi" $k &&
+	 ! grep -q "^ *TAP version" $k'
 check "upstream failure, skip and timeout" \
-	'has "    not ok 2 xcr0_cpuid_test # exit code 1" $k &&
-	 has "    ok 3 amx_test # SKIP Requirement not met: kvm_cpu_has(X86_FEATURE_XFD)" $k &&
-	 has "    not ok 1 state_test # timed out after 60 s" $k &&
-	 has "    ok 2 xcr0_cpuid_test # SKIP not in the 6.1 tree" $k'
+	'has "    # upstream.xcr0_cpuid_test: exit code 1" $k && has "    not ok 2 upstream.xcr0_cpuid_test" $k &&
+	 has "    ok 3 upstream.amx_test # SKIP Requirement not met: kvm_cpu_has(X86_FEATURE_XFD)" $k &&
+	 has "    # upstream.state_test: timed out after 60 s" $k && has "    not ok 1 upstream.state_test" $k &&
+	 has "    ok 2 upstream.xcr0_cpuid_test # SKIP not in the 6.1 tree" $k'
 check "selftest output kept as diagnostics" \
 	'has "    # x86_64/xcr0_cpuid_test.c:42: Assertion failed <&>" $k'
-check "a machine that never reported: error and console" \
+check "a machine that never reported: error and console, bytes past ASCII as ?" \
 	'has "  # error: no results: QEMU killed after 120 s" $k &&
-	 grep -qF "  #   Kernel panic" $k'
+	 has "  #   Kernel panic \"x\" <y> & z?" $k'
 check "comparison marks differing cases only" \
 	'grep -q "^# \* g\.a  *pass  *skip  *-$" $k &&
-	 grep -q "^#   g\.b  *fail  *fail  *-$" $k &&
-	 grep -q "^#   upstream\.amx_test  *skip  *-  *-$" $k' 
+	 grep -q "^# \* g\.b  *fail  *fail  *-$" $k &&
+	 grep -q "^#   h\.c  *skip  *skip  *-$" $k &&
+	 grep -q "^#   upstream\.amx_test  *skip  *-  *-$" $k'
+check "what differs: result and observation by kernel, with the commit the case cites" \
+	'has "#   g.b: 6.12 fail, 6.1 fail (slot 0), broken -; explained by commit 4a804c4f8356 (\"x86/fpu: \"Allow\" PKRU\")" $k &&
+	 grep -q "^#   g\.a: 6\.12 pass (applied), 6\.1 skip (applied), broken -; explained by " $k &&
+	 grep -q "^#   upstream\.state_test: 6\.12 pass, 6\.1 fail, broken -; explained by tools/testing/selftests: " $k'
 check "PKRU matrices side by side, reasons left in each kernel's block" \
 	'grep -q "^#   kvm_set_xsave bit_set  *applied  *applied  *-$" $k &&
 	 grep -q "^#   ptrace bit_clear  *not measured  *not measured  *-$" $k &&
 	 has "    # pkru matrix: ptrace bit_clear: not measured: no PKU" $k'
+check "moves as a source x destination table" \
+	'grep -q "^#   6\.12  *-  *pass  *error$" $k && grep -q "^#   6\.1  *fail  *-  *error$" $k &&
+	 grep -q "^#   broken  *error  *error  *-$" $k'
+check "no line ends in a space" '! grep -q " $" $k'
 check "top-level totals are last and add up" \
 	'[ "$(tail -n 1 $k)" = "# Totals: pass:3 fail:5 xfail:2 xpass:0 skip:5 error:7" ]'
 
@@ -127,31 +140,60 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 r = d['runs']
 assert [x['kernel'] for x in r] == ['6.12', '6.1', 'broken'], r
-assert r[0]['host'] == {'kernel': 'test'} and r[0]['totals']['fail'] == 1
-assert r[0]['passed'] is False and r[0]['kvm_amd'] == {'npt': 'Y', 'nested': '1'}
+assert r[0]['report']['host'] == {'kernel': 'test'} and r[0]['report']['totals']['fail'] == 1
+assert r[0]['passed'] is False and r[0]['kvm_amd'] == 'npt=Y nested=1', r[0]['kvm_amd']
 assert [u['result'] for u in r[0]['upstream']] == ['pass', 'fail', 'skip']
 assert r[1]['upstream'][1]['reason'] == 'not in the 6.1 tree'
 assert r[2]['error'].startswith('no results') and 'panic' in r[2]['console_tail'][0]
-x = {c['name']: c['result'] for c in d['cross_kernel']}
-assert x['migration.cross_kernel.6_12_to_6_1'] == 'pass', x
-assert x['migration.cross_kernel.6_1_to_6_12'] == 'fail', x
+x = {(c['from'], c['to']): c['case']['result'] for c in d['cross_kernel']}
+assert x[('6.12', '6.1')] == 'pass' and x[('6.1', '6.12')] == 'fail', x
 assert len(x) == 6 and list(x.values()).count('error') == 4, x
+assert d['cross_kernel_table']['6.1'] == {'6.12': 'fail', 'broken': 'error'}
+diff = {e['name']: e for e in d['differs']}
+assert set(diff) == {'g.a', 'g.b', 'upstream.state_test', 'upstream.xcr0_cpuid_test'}, diff
+assert diff['g.b']['observed'] == {'6.12': '', '6.1': 'slot 0'}
+assert diff['g.b']['explained_by'].startswith('commit 4a804c4f8356')
+assert d['totals']['error'] == 7 and d['passed'] is False
 PY"
-check "JUnit parses, one testsuite per kernel with its counts" "python3 - '$f/all.xml' <<'PY'
+check "JUnit parses: a suite per kernel and its selftests, then the moves" "python3 - '$f/all.xml' <<'PY'
 import sys, xml.etree.ElementTree as E
 s = E.parse(sys.argv[1]).getroot().findall('testsuite')
-assert [x.get('name') for x in s] == ['6.12', '6.1', 'broken', 'cross_kernel']
-assert s[3].get('tests') == '6' and s[3].get('failures') == '1' and s[3].get('errors') == '4'
+assert [x.get('name') for x in s] == ['6.12', '6.12 upstream', '6.1', '6.1 upstream', 'broken', 'cross_kernel'], s
+assert s[5].get('tests') == '6' and s[5].get('failures') == '1' and s[5].get('errors') == '4'
 a = s[0].attrib
-assert (a['tests'], a['failures'], a['errors'], a['skipped']) == ('8', '2', '1', '2'), a
-assert len(s[0].findall('testcase')) == 8
-assert s[2].find('testcase/error') is not None
+assert (a['tests'], a['failures'], a['errors'], a['skipped']) == ('5', '1', '1', '1'), a
+a = s[1].attrib
+assert (a['tests'], a['failures'], a['skipped']) == ('3', '1', '1'), a
+assert s[4].find('testcase/error') is not None
 PY"
 
+# A run whose --json is not one: that kernel's error, the rest still read.
+mkdir -p "$f/bad" && cp -r "$f/a/." "$f/bad/" && echo bad >"$f/bad/label"
+printf '{"tool":"xsave-abi","seed":1,"host":{},"host_ktap":"","results":[{"name":"g.a"}],"wall_ms":1}' \
+	>"$f/bad/out/results.json"
+$compose "$f/a" "$f/bad" >"$f/bad.ktap" 2>"$f/bad.err"
+rc=$?
+check "an unreadable --json is its kernel's error (exit $rc)" \
+	'[ $rc = 1 ] && grep -q "^  # error: the harness wrote no usable results (exit code 1): not a run.s --json output: results\[0\]\.group: missing" $f/bad.ktap &&
+	 has "not ok 2 bad" $f/bad.ktap &&
+	 has "not ok 4 migration.cross_kernel.bad_to_6_12 # error the boot under bad never reported" $f/bad.ktap'
+$compose "$f/a" "$tmp" >/dev/null 2>"$f/nolabel.err"
+rc=$?
+check "a folder that is no run folder: exit 2 naming it (got $rc)" \
+	'[ $rc = 2 ] && grep -q "^xsave-abi compose: $tmp: no label: not a run folder$" $f/nolabel.err'
+$compose >/dev/null 2>"$f/usage.err"
+rc=$?
+check "no folder: usage, exit 2 (got $rc)" '[ $rc = 2 ] && grep -q "^usage: xsave-abi compose" $f/usage.err'
+
 run 6.12 "$f/ok" 0
-sed -i '/^not ok/d' "$f/ok/out/ktap"
+python3 - "$f/ok/out/results.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d['results'] = [x for x in d['results'] if x['result'] not in ('fail', 'error')]
+json.dump(d, open(sys.argv[1], 'w'))
+PY
 upstream "$f/ok" state_test 0
-"$compose" "$f/ok" >"$f/ok.ktap"
+$compose "$f/ok" >"$f/ok.ktap"
 rc=$?
 check "exit 0 when every kernel passed (got $rc)" '[ $rc = 0 ] && has "ok 1 6.12" $f/ok.ktap'
 check "no comparison for one kernel" \

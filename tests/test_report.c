@@ -73,7 +73,7 @@ static void ktap(FILE *f, const struct run_report *r)
 {
 	unsigned int i;
 
-	report_ktap_begin(f, r->n, "# kernel: test\n", 42);
+	report_ktap_begin(f, NULL, r->n, "# kernel: test\n", 42);
 	for (i = 0; i < r->n; i++)
 		report_ktap_result(f, i + 1, &r->res[i], false);
 	report_ktap_end(f, r);
@@ -106,7 +106,8 @@ static void save(const char *dir, const char *name, const char *text)
 int main(int argc, char **argv)
 {
 	struct run_report r = { .res = res, .n = 5, .seed = 42,
-				.host_json = "{\"kernel\":\"test\"}" };
+				.host_json = "{\"kernel\":\"test\"}",
+				.host_ktap = "# kernel: test\n" };
 	char *k, *j, *x;
 	unsigned int i;
 
@@ -146,10 +147,15 @@ int main(int argc, char **argv)
 		       "{\"kind\":\"kernel_code\",\"file\":\"arch/x86/kernel/fpu/xstate.c\","
 		       "\"function\":\"copy_uabi_to_xstate()\"},"
 		       "{\"kind\":\"measured\",\"kernels\":\"6.1 and 6.12\"}],"
-		       "\"duration_ms\":"), "JSON sources of every kind: %s", j);
+		       "\"log\":"), "JSON sources of every kind: %s", j);
 	T_CHECK(count(j, "\"sources\":[") == 5 &&
-		strstr(j, "\"reason\":\"hazard\",\"sources\":[{\"kind\":\"measured\","
-		       "\"kernels\":\"6.1 and 6.12\"}],"), "JSON sources of every result");
+		strstr(j, "\"reason\":\"hazard\",\"observed\":\"\",\"expect\":\"pass\","
+		       "\"hazard\":") && strstr(j, "\"sources\":[{\"kind\":\"measured\","
+		       "\"kernels\":\"6.1 and 6.12\"}],\"log\":"),
+		"JSON sources, observation and expectation of every result: %s", j);
+	T_CHECK(strstr(j, "\"matrix\":\"kvm_set_xsave bit_set\"") &&
+		strstr(j, "\"host_ktap\":\"# kernel: test\\n\""),
+		"JSON matrix cell and host lines: %s", j);
 	T_CHECK(strstr(j, "\"host\":{\"kernel\":\"test\"}") != NULL, "host object");
 	T_CHECK(strstr(j, "\"pkru_matrix\":{\"kvm_set_xsave\":{\"bit_set\":\"applied\","
 		       "\"bit_clear\":\"not measured: no case for it\"},\"ptrace\":{") != NULL,

@@ -1,160 +1,366 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Fetch what the emulated machine boots, into a cache folder, and print where
-# it is. Package names are resolved with apt-cache on every call, so a newer
-# Debian build replaces the cached one; an unreachable archive falls back to
-# the cached build with a warning.
+# it is. Debian packages are resolved and downloaded through the project's
+# own apt configuration in CACHE/apt (vm/apt.sh), each series from its own
+# suites: the system's sources stay as they are, nothing is installed, and
+# it works as root or as any user who can write CACHE.
 #
-#   fetch.sh CACHE kernel SERIES   SERIES 6.12 or 6.1: prints the folder
-#                                  holding vmlinuz and mod/ (modules, in
-#                                  load order in mod/order)
+#   fetch.sh CACHE kernel SERIES   prints the folder holding vmlinuz, mod/
+#                                  (the kvm_amd module closure, uncompressed,
+#                                  in load order in mod/order), release
+#                                  (uname -r) and series (X.Y)
+#   fetch.sh CACHE source SERIES   prints the path of linux-source-X.Y.tar.xz,
+#                                  /usr/src's when installed
 #   fetch.sh CACHE busybox         prints the path of a static busybox
+#
+#   SERIES 5.10    linux-image-5.10.0-N-amd64-unsigned (bullseye, -security)
+#          6.1     linux-image-6.1.0-N-amd64-unsigned (bookworm, -security)
+#          6.12    linux-image-6.12.N+deb12-amd64-unsigned (bookworm-security)
+#          latest  the newest linux-image-X.Y.N+debNN-amd64 in sid, with the
+#                  linux-binary (vmlinuz), linux-modules and linux-base
+#                  packages it depends on
+#          X.Y     that series in sid: what latest resolves to, e.g. 7.2
+# The newest matching package is used. The lists are refreshed (apt-get
+# update) when missing, older than a day, or when a package they name can
+# no longer be downloaded; an unreachable archive falls back to the newest
+# cached build with a warning. What cannot be had exits 2 with one line on
+# stderr saying which series and why. Progress goes to stderr only when it
+# is a terminal.
 # With $XSAVE_ABI_OFFLINE set, neither apt-cache nor apt-get runs: the
 # newest cached build is used, and none is an error (tests give a made-up
 # cache: NAME/.ok, and vmlinuz, mod/order, mod/*.ko or busybox).
-# A signal removes an unfinished download.
+# A signal removes an unfinished download, and the script dies by it.
 set -u
-die() { echo "vm: $*" >&2; exit 2; }
+# An unfinished download or build folder goes with the failure.
+die() {
+	[ -z "${dl:-}" ] || rm -rf "$dl"
+	echo "vm: $*" >&2
+	exit 2
+}
 
-[ $# -ge 2 ] || die "usage: fetch.sh CACHE kernel SERIES, or fetch.sh CACHE busybox"
+usage="usage: fetch.sh CACHE kernel SERIES, fetch.sh CACHE source SERIES or fetch.sh CACHE busybox (SERIES: 5.10, 6.1, 6.12, latest or the X.Y latest is)"
+[ $# -ge 2 ] || die "$usage"
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=scripts/signals.sh
 . "$here/../scripts/signals.sh"
+# shellcheck source=vm/apt.sh
+. "$here/apt.sh"
 cache=$1
 mkdir -p "$cache" && cache=$(cd "$cache" && pwd) || die "cannot create $1"
 what=$2
 
-# A signal during a download removes it, then ends the (sub)shell by the
-# signal. Set where the download starts: command substitutions reset traps.
+# Warnings are printed once the item is there: a failure prints one line.
+warnings=()
+warn() { warnings+=("vm: warning: $*"); }
+note() { [ ! -t 2 ] || echo "vm: $*" >&2; }
+flush() { [ ${#warnings[@]} = 0 ] || printf '%s\n' "${warnings[@]}" >&2; }
+
+# A signal stops the job running (apt-get, dpkg -x), removes the unfinished
+# download or build folder, then ends the script by the signal.
 dl=""
 stop() {
-	rm -rf "$dl"
+	trap '' INT TERM HUP
+	if [ -n "$job" ]; then
+		kill -TERM "$job" 2>/dev/null
+		wait "$job" 2>/dev/null
+	fi
+	[ -z "$dl" ] || rm -rf "$dl"
 	die_by "$1" "$2"
 }
-catch() {
-	catch_signals stop
+catch_signals stop
+
+# One fetch.sh at a time per cache: they share apt's lists and the builds.
+# Under the lock, a download folder left over is from a killed run.
+lock() {
+	exec 9>>"$cache/.lock" || die "cannot write $cache/.lock"
+	if command -v flock >/dev/null; then
+		apt_job flock 9 || die "cannot lock $cache/.lock"
+	fi
+	rm -rf "$cache"/.dl.*
 }
 
-pattern() {
+# series SERIES: the apt set (aset) and the image name pattern (pat), and
+# the series' name in messages (label).
+series() {
+	label=$1
 	case "$1" in
-	6.12) echo '^linux-image-6\.12\.[0-9]+\+deb12-amd64-unsigned$' ;;
-	6.1) echo '^linux-image-6\.1\.0-[0-9]+-amd64-unsigned$' ;;
-	busybox) echo '^busybox-static$' ;;
-	*) die "unknown kernel '$1' (known: 6.12, 6.1)" ;;
+	5.10) aset=bullseye pat='^linux-image-5\.10\.0-[0-9]+-amd64-unsigned$' ;;
+	6.1) aset=bookworm pat='^linux-image-6\.1\.0-[0-9]+-amd64-unsigned$' ;;
+	6.12) aset=bookworm pat='^linux-image-6\.12\.[0-9]+\+deb12-amd64-unsigned$' ;;
+	latest) aset=sid pat=$sid_pat ;;
+	*)
+		[[ $1 =~ ^[0-9]+\.[0-9]+$ ]] ||
+			die "unknown kernel series '$1' (known: 5.10, 6.1, 6.12, latest or the X.Y latest is)"
+		aset=sid pat="^linux-image-${1//./\\.}\\.[0-9]+\\+deb[0-9]+-amd64\$"
+		;;
 	esac
 }
+# sid's kernels: signed, no -unsigned variant; not -rt, -cloud, -dbg.
+sid_pat='^linux-image-[0-9]+\.[0-9]+\.[0-9]+\+deb[0-9]+-amd64$'
 
-newest() {
-	apt-cache search --names-only "$1" 2>/dev/null | cut -d' ' -f1 | sort -V | tail -n 1
+# series_of NAME: the X.Y of a kernel package (or folder) name.
+series_of() {
+	echo "$1" | sed -E 's/^linux-image-([0-9]+\.[0-9]+)[.-].*/\1/'
 }
 
-# Refresh the package lists once per call, as root (a fresh machine's lists
-# may be empty, an old machine's name builds the archive no longer has).
-refreshed=0
-refresh() {
-	[ "$refreshed" = 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null || return 1
-	refreshed=1
-	echo "vm: refreshing the package lists (apt-get update)" >&2
-	apt-get update -q >&2 || true
+# shown PAT: a name pattern for people: linux-image-6.1.0-N-amd64-unsigned.
+shown() {
+	echo "$1" | sed -e 's/\[0-9\]+/N/g' -e 's/\\//g' -e 's/^^//' -e 's/\$$//'
 }
 
-# The newest package matching a pattern.
-resolve() {
-	local name
-	name=$(newest "$1")
-	[ -n "$name" ] || ! refresh || name=$(newest "$1")
-	echo "$name"
-}
-
-# Download and unpack one package into $cache/NAME/root; the .deb goes.
-unpack() {
-	local name=$1 dir=$cache/$1 tmp
-	[ -f "$dir/.ok" ] && return 0
-	command -v apt-get >/dev/null || die "apt-get not found: --vm downloads Debian packages"
-	catch
-	dl=$(mktemp -d "$cache/.dl.XXXXXX")
-	tmp=$dl
-	echo "vm: downloading $name" >&2
-	if ! (cd "$tmp" && apt-get download -q "$name" >&2 2>"$tmp/log"); then
-		cat "$tmp/log" >&2
-		rm -rf "$tmp"
-		return 1
-	fi
-	rm -rf "$dir"
-	mkdir -p "$dir"
-	dpkg -x "$tmp"/*.deb "$dir/root" || { rm -rf "$tmp" "$dir"; die "dpkg -x $name failed"; }
-	rm -rf "$tmp"
-	dl=""
-}
-
-# Cached builds of the same series other than NAME, newest first.
-cached_others() {
-	local pat=$1 name=$2 d
+# cached PAT [NAME]: cached builds matching PAT other than NAME, newest first.
+cached() {
+	local d
 	for d in "$cache"/*/.ok; do
 		[ -e "$d" ] || continue
 		d=$(basename "$(dirname "$d")")
-		[ "$d" != "$name" ] && echo "$d" | grep -Eq "$pat" && echo "$d"
+		[ "$d" != "${2:-}" ] && echo "$d" | grep -Eq "$1" && echo "$d"
 	done | sort -rV
 }
 
-fetch() {
-	local pat name old
-	pat=$(pattern "$1")
-	if [ -n "${XSAVE_ABI_OFFLINE:-}" ]; then
-		name=$(cached_others "$pat" - | head -n 1)
-		[ -n "$name" ] || die "XSAVE_ABI_OFFLINE is set and $cache holds no build matching $pat"
-		echo "$name"
-		return
+# update: apt-get update of the set, once per call. On failure upd_why
+# says why; stale lists, if any, stay in use.
+updated=0 upd_why=""
+update() {
+	[ "$updated" = 0 ] || return 1
+	updated=1
+	note "refreshing the package lists of $(apt_names "$aset") (apt-get update)"
+	if apt_update "$apt_dir/update.log"; then
+		note "apt-get update of $(apt_names "$aset") took $apt_ms ms"
+		return 0
 	fi
-	name=$(resolve "$pat")
-	old=$(cached_others "$pat" "${name:-none}" | head -n 1)
-	if [ -z "$name" ]; then
-		[ -n "$old" ] || die "no Debian package matches $pat (apt-cache search; run apt-get update as root)"
-		echo "vm: warning: apt-cache knows no $1 package; using cached $old" >&2
-		name=$old
-	elif ! unpack "$name" && ! { refresh && name=$(resolve "$pat") && unpack "$name"; }; then
-		[ -n "$old" ] || die "apt-get download $name failed and nothing is cached"
-		echo "vm: warning: apt-get download $name failed; using cached $old" >&2
-		name=$old
-	fi
-	echo "$name"
+	upd_why="apt-get update of $(apt_names "$aset") failed: $(apt_why "$apt_dir/update.log")"
+	apt_lists && warn "$upd_why; using the lists of $(date -r "$apt_dir/updated" '+%F %R')"
+	return 1
 }
 
-# Keep vmlinuz and the kvm-amd module closure, uncompressed (busybox insmod
-# takes neither .ko.xz nor .ko.zst), in load order.
-prepare_kernel() {
-	local dir=$1 root=$1/root kver
+# lists: the set's lists, updated when missing or a day old.
+lists() {
+	apt_init "$aset" || exit 2
+	apt_fresh || update || true
+}
+
+# newest PAT: the newest package of the set whose name matches PAT.
+newest() {
+	apt_run apt-cache search --names-only "$1" 2>/dev/null | cut -d' ' -f1 | sort -V | tail -n 1
+}
+
+# download DIR PKG...: every PKG unpacked (dpkg -x) into DIR/root, the .debs
+# removed; DIR stays in dl until it is complete. On failure, why says why.
+download() {
+	local dir=$1 deb rc
+	shift
+	dl=$(mktemp -d "$cache/.dl.XXXXXX") || die "cannot create a download folder in $cache"
+	# It becomes the build's folder: the umask's mode, not mktemp's 0700.
+	chmod "$(printf '%o' $((0777 & ~$(umask))))" "$dl"
+	note "downloading $*"
+	# apt-get download writes to the working folder; a subshell would hide
+	# the job from stop.
+	cd "$dl" || die "cannot enter $dl"
+	apt_job apt-get "${apt_c[@]}" -q download "$@" >"$dl/log" 2>&1
+	rc=$?
+	cd "$cache" || die "cannot enter $cache"
+	if [ "$rc" != 0 ]; then
+		why="apt-get download $* failed: $(apt_why "$dl/log")"
+		rm -rf "$dl"
+		dl=""
+		return 1
+	fi
+	for deb in "$dl"/*.deb; do
+		apt_job dpkg -x "$deb" "$dl/root" || { why="dpkg -x $(basename "$deb") failed"; rm -rf "$dl"; dl=""; return 1; }
+		rm -f "$deb"
+	done
+	rm -f "$dl/log"
+	rm -rf "$dir"
+	mv "$dl" "$dir" || die "cannot move a download to $dir"
+	dl=$dir
+}
+
+# parts NAME: NAME and the packages of the same release it depends on (sid
+# splits a kernel into linux-image, empty, linux-binary with vmlinuz,
+# linux-modules, and linux-base with modules.builtin).
+parts() {
+	local rel=${1#linux-image-}
+	rel=${rel%-unsigned}
+	echo "$1"
+	apt_run apt-cache depends --no-recommends --no-suggests --no-conflicts --no-breaks \
+		--no-replaces --no-enhances "$1" 2>/dev/null | sed -n 's/^ *|\?\(Pre\)\?Depends: //p' |
+		grep -Fx -e "linux-binary-$rel" -e "linux-modules-$rel" -e "linux-base-$rel" | sort -u
+}
+
+# A kernel's modules folder: lib/modules/RELEASE or usr/lib/modules/RELEASE.
+moddir() {
+	local m
+	for m in "$1"/lib/modules/* "$1"/usr/lib/modules/*; do
+		[ -d "$m/kernel" ] && echo "$m" && return 0
+	done
+	return 1
+}
+
+# get_kernel NAME: the cached build NAME, or download and prepare it: keep
+# vmlinuz and the kvm-amd module closure, uncompressed (busybox insmod takes
+# neither .ko.xz nor .ko.zst), in load order. On failure, why says why.
+get_kernel() {
+	local dir=$cache/$1 m kver
 	[ -f "$dir/.ok" ] && return 0
-	kver=$(ls "$root/lib/modules" | head -n 1)
-	[ -n "$kver" ] || die "$dir: no lib/modules in the package"
-	cp "$root/boot/vmlinuz-$kver" "$dir/vmlinuz" || die "$dir: no boot/vmlinuz-$kver"
+	# shellcheck disable=SC2046
+	download "$dir" $(parts "$1") || return 1
+	m=$(moddir "$dir/root") || die "kernel $label: $1: the package holds no lib/modules/RELEASE/kernel"
+	kver=$(basename "$m")
+	cp "$dir/root/boot/vmlinuz-$kver" "$dir/vmlinuz" 2>/dev/null || cp "$m/vmlinuz" "$dir/vmlinuz" 2>/dev/null ||
+		die "kernel $label: $1: no boot/vmlinuz-$kver nor $m/vmlinuz in the packages"
 	mkdir -p "$dir/mod"
 	: >"$dir/mod/order"
-	"$here/modclosure.sh" "$root/lib/modules/$kver" kvm_amd "$dir/mod" ||
-		die "$dir: cannot resolve the modules kvm_amd needs"
+	if ! grep -q '/kvm-amd\.ko' "$m/modules.builtin" 2>/dev/null &&
+		! "$here/modclosure.sh" "$m" kvm_amd "$dir/mod" 2>"$dir/log"; then
+		die "kernel $label: $1: cannot gather kvm_amd and its dependencies: $(tail -n 1 "$dir/log")"
+	fi
 	echo "$kver" >"$dir/release"
-	rm -rf "$root"
+	rm -rf "$dir/root" "$dir/log"
 	touch "$dir/.ok"
+	dl=""
 }
 
-case "$what" in
-kernel)
-	series=${3:-}
-	[ -n "$series" ] || die "fetch.sh: kernel needs a SERIES: 6.12 or 6.1"
-	name=$(fetch "$series") || exit 2
-	prepare_kernel "$cache/$name"
+# find_source: the set's candidate of linux-source-X.Y as its cache folder
+# name, PACKAGE_VERSION (the version's colon, if any, as %3a, as in .deb
+# names).
+find_source() {
+	local v
+	v=$(apt_run apt-cache policy "$src" 2>/dev/null | sed -n 's/^  Candidate: //p')
+	[ -n "$v" ] && [ "$v" != "(none)" ] && echo "${src}_${v//:/%3a}"
+}
+
+# get_source NAME: the cached tarball NAME, or download it.
+get_source() {
+	local dir=$cache/$1 v=${1#*_}
+	[ -f "$dir/.ok" ] && return 0
+	download "$dir" "$src=${v//%3a/:}" || return 1
+	mv "$dir/root/usr/src/$src.tar.xz" "$dir/" 2>/dev/null ||
+		die "source $label: $1 holds no usr/src/$src.tar.xz"
+	rm -rf "$dir/root"
+	touch "$dir/.ok"
+	dl=""
+}
+
+# get_plain NAME: a package unpacked into NAME/root.
+get_plain() {
+	[ -f "$cache/$1/.ok" ] || download "$cache/$1" "$1"
+}
+
+# obtain WHAT FIND GET CPAT: name, the build of WHAT ($want, for messages):
+# FIND names the newest in the lists, GET fetches it (cached already, or
+# downloaded), CPAT matches the cached builds to fall back on. Exits 2 when
+# none can be had.
+obtain() {
+	local what=$1 find=$2 get=$3 cpat=$4 old why=""
+	if [ -n "${XSAVE_ABI_OFFLINE:-}" ]; then
+		name=$(cached "$cpat" | head -n 1)
+		[ -n "$name" ] || die "$what: XSAVE_ABI_OFFLINE is set and $cache holds no $want"
+		return
+	fi
+	lists
+	name=$($find)
+	old=$(cached "$cpat" "$name" | head -n 1)
+	if [ -z "$name" ]; then
+		why=${upd_why:-no $want in $(apt_names "$aset")}
+		[ -n "$old" ] || die "$what: $why$(hint)"
+		warn "$what: $why; using cached $old"
+		name=$old
+		return
+	fi
+	$get "$name" && return
+	# The archive moved on since the lists were fetched: newer lists name a
+	# build it has.
+	if update && name=$($find) && [ -n "$name" ] && $get "$name"; then
+		return
+	fi
+	why="$why${upd_why:+ ($upd_why)}"
+	[ -n "$old" ] || die "$what: $why; nothing cached"
+	warn "$what: $why; using cached $old"
+	name=$old
+}
+
+# hint: for an X.Y series sid lacks, which series sid has.
+hint() {
+	local l
+	[ "$aset" = sid ] && [ "$label" != latest ] && l=$(newest "$sid_pat") && [ -n "$l" ] &&
+		echo " (sid's latest series is $(series_of "$l"))"
+}
+
+find_kernel() { newest "$pat"; }
+find_busybox() { newest '^busybox-static$'; }
+
+kernel() {
+	local dir rel
+	series "$1"
+	want=$(shown "$pat")
+	obtain "kernel $label" find_kernel get_kernel "$pat"
+	dir=$cache/$name
+	series_of "$name" >"$dir/series"
+	# A made-up or older cache may lack release: Debian's image names hold it.
+	[ -s "$dir/release" ] || { rel=${name#linux-image-}; echo "${rel%-unsigned}" >"$dir/release"; }
 	# Older builds of this series are no longer needed.
-	cached_others "$(pattern "$series")" "$name" | while read -r o; do rm -rf "${cache:?}/$o"; done
-	echo "$cache/$name"
-	;;
-busybox)
-	name=$(fetch busybox) || exit 2
+	cached "$pat" "$name" | while read -r o; do rm -rf "${cache:?}/$o"; done
+	flush
+	echo "$dir"
+}
+
+# The kernel series latest stands for now; offline, the newest cached one.
+latest_series() {
+	local n
+	if [ -n "${XSAVE_ABI_OFFLINE:-}" ]; then
+		n=$(cached "$sid_pat" | head -n 1)
+		[ -n "$n" ] || die "source latest: XSAVE_ABI_OFFLINE is set and $cache holds no latest kernel to name its series"
+	else
+		lists
+		n=$(newest "$sid_pat")
+		[ -n "$n" ] || die "source latest: ${upd_why:-no $(shown "$sid_pat") in sid}"
+	fi
+	series_of "$n"
+}
+
+source_tree() {
+	local x=$1 cpat
+	series "$1"
+	[ "$x" != latest ] || x=$(latest_series) || exit 2
+	src=linux-source-$x
+	if [ -f "/usr/src/$src.tar.xz" ]; then
+		echo "/usr/src/$src.tar.xz"
+		return
+	fi
+	cpat="^${src//./\\.}_"
+	want=$src
+	obtain "source $label" find_source get_source "$cpat"
+	cached "$cpat" "$name" | while read -r o; do rm -rf "${cache:?}/$o"; done
+	flush
+	echo "$cache/$name/$src.tar.xz"
+}
+
+busybox() {
+	local dir
+	aset=bookworm label=busybox want=busybox-static
+	obtain busybox find_busybox get_plain '^busybox-static$'
 	dir=$cache/$name
 	if [ ! -f "$dir/.ok" ]; then
-		cp "$dir/root/bin/busybox" "$dir/busybox" || die "busybox-static ships no bin/busybox"
+		cp "$dir/root/bin/busybox" "$dir/busybox" || die "busybox: busybox-static ships no bin/busybox"
 		rm -rf "$dir/root"
 		touch "$dir/.ok"
 	fi
+	dl=""
+	flush
 	echo "$dir/busybox"
+}
+
+case "$what" in
+kernel | source)
+	[ -n "${3:-}" ] || die "fetch.sh: $what needs a SERIES: 5.10, 6.1, 6.12, latest or the X.Y latest is"
+	lock
+	if [ "$what" = kernel ]; then kernel "$3"; else source_tree "$3"; fi
 	;;
-*) die "fetch.sh: unknown item '$what'" ;;
+busybox)
+	lock
+	busybox
+	;;
+*) die "fetch.sh: unknown item '$what'; $usage" ;;
 esac

@@ -20,7 +20,8 @@ mkdir -p "$stage"/{bin,dev,proc,sys,tmp,mod,upstream,in}
 [ -z "$in" ] || cp -r "$in"/. "$stage/in/"
 cp "$busybox" "$stage/bin/busybox"
 cp "$here/init" "$stage/init"
-cp "$harness" "$stage/xsave-abi"
+# Debug info is of no use inside and costs unpacking time under emulation.
+strip -o "$stage/xsave-abi" "$harness"
 cp "$args" "$stage/args"
 cp "$kdir"/mod/*.ko "$stage/mod/"
 while read -r m; do
@@ -30,7 +31,7 @@ done <"$kdir/mod/order" >"$stage/mod/order"
 if [ "$upstream" != - ]; then
 	cp "$upstream/list" "$stage/upstream/list"
 	while read -r t _; do
-		[ -x "$upstream/$t" ] && cp "$upstream/$t" "$stage/upstream/"
+		[ -x "$upstream/$t" ] && strip -o "$stage/upstream/$t" "$upstream/$t"
 	done <"$upstream/list"
 	echo "${UPSTREAM_TIMEOUT:-60}" >"$stage/upstream/timeout"
 fi

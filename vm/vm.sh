@@ -4,6 +4,13 @@
 # nested paging and PKU) under one or more Debian kernels; run.sh --vm.
 # usage: vm.sh [KERNEL]... [--modules DIR] [--no-upstream] [--vm-timeout S]
 #              [--json FILE] [--junit FILE] [harness options]
+# KERNEL: 5.10, 6.1, 6.12, latest (the newest series in sid, or the X.Y it
+# resolves to), all (those four), or a kernel image with --modules DIR.
+# The boots run in parallel, as many at once as there are cores
+# ($XSAVE_ABI_JOBS to change it), in two rounds: each kernel's suite, which
+# also saves a state file, then, with several kernels, a boot per kernel
+# that loads the state files the others saved. The harness then writes the
+# report from the boots' folders (xsave-abi compose).
 # SIGINT, SIGTERM or SIGHUP stop every process it started (QEMU included)
 # and end it by the same signal; nothing else boots, no report is written.
 # Environment: $XSAVE_ABI_CACHE the download cache (.cache/vm), and for
@@ -37,8 +44,8 @@ seconds() {
 kernels=() hargs=() json="" junit="" modules="" upstream=1 limit=120
 while [ $# -gt 0 ]; do
 	case "$1" in
-	6.12|6.1) kernels+=("$1") ;;
-	all) kernels+=(6.12 6.1) ;;
+	5.10 | 6.1 | 6.12 | latest | [1-9].[0-9] | [1-9].[1-9][0-9]) kernels+=("$1") ;;
+	all) kernels+=(5.10 6.1 6.12 latest) ;;
 	--modules) needs $# "$1" "a folder (lib/modules/RELEASE)"; modules=$2; shift ;;
 	--no-upstream) upstream=0 ;;
 	--vm-timeout) needs $# "$1" "seconds, 1 to 86400"; seconds "$2"; limit=$2; shift ;;
@@ -54,7 +61,7 @@ while [ $# -gt 0 ]; do
 	--seed|--timeout) needs $# "$1" "a number"; hargs+=("$1" "$2"); shift ;;
 	-*) hargs+=("$1") ;;
 	*)
-		[ -f "$1" ] || die "unknown kernel '$1': KERNEL is 6.12, 6.1, all or the path of a kernel image (with --modules DIR)"
+		[ -f "$1" ] || die "unknown kernel '$1': KERNEL is 5.10, 6.1, 6.12, latest, all or the path of a kernel image (with --modules DIR)"
 		kernels+=("$(realpath "$1")")
 		;;
 	esac
@@ -108,29 +115,40 @@ step() {
 	wait $!
 }
 
-# Debian's linux-source tree whose selftests match a kernel series; a
-# vendor's kernel gets the default (oldest) tree, whose tests run on newer
-# kernels.
-tree_of() {
+# The build folder of a series' selftests (6.1's is the harness's own).
+tree_dir() {
 	case "$1" in
-	6.12) echo "$O/k612 /usr/src/linux-source-6.12.tar.xz linux-source-6.12" ;;
-	*) echo "$O /usr/src/linux-source-6.1.tar.xz linux-source-6.1" ;;
+	6.1 | /*) echo "$O" ;;
+	*) echo "$O/k${1//./}" ;;
 	esac
 }
 
+# upstream SERIES DIR: the selftests of the series' own linux-source tree
+# in DIR/upstream; when they cannot be had, a list saying why (a SKIP in the
+# report), so the kernel still runs the suite.
+upstream() {
+	local series=$1 dir=$2 src why
+	case "$series" in
+	6.1 | /*) src=/usr/src/linux-source-6.1.tar.xz
+		scripts/deps.sh linux-source-6.1 >&2 || src="" ;;
+	*) src=$(step "$here/fetch.sh" "$cache" source "$series" 2>"$dir/.why") || src="" ;;
+	esac
+	if [ -n "$src" ] && step make -s O="$dir" KSRC="$src" upstream >"$dir.log" 2>&1; then
+		return 0
+	fi
+	why=$(tail -n 1 "$dir/.why" "$dir.log" 2>/dev/null | grep -v '^==>' | grep . | tail -n 1)
+	mkdir -p "$dir/upstream"
+	for t in state_test xcr0_cpuid_test cpuid_test amx_test pkey_sighandler_tests protection_keys; do
+		echo "$t missing: no selftests from the $series tree: ${why:-unknown reason}"
+	done >"$dir/upstream/list"
+}
+
 build() {
-	local k o src pkg deps="cpio xz-utils kmod"
+	local deps="cpio xz-utils kmod"
 	# A QEMU of one's own needs no Debian package.
 	[ -n "${XSAVE_ABI_QEMU:-}" ] || deps="qemu-system-x86 $deps"
 	scripts/deps.sh $deps || exit 2
 	make -s O="$O" static >&2 || die "building $harness failed"
-	[ "$upstream" = 1 ] || return 0
-	for k in "${kernels[@]}"; do
-		read -r o src pkg <<<"$(tree_of "$k")"
-		scripts/deps.sh "$pkg" || exit 2
-		make -s O="$o" KSRC="$src" upstream >&2 ||
-			die "building the upstream selftests from $src failed"
-	done
 }
 
 # KERNEL_DIR for a vendor kernel: its image and the kvm_amd module closure
@@ -140,6 +158,7 @@ vendor_kernel() {
 	rm -rf "$d" && mkdir -p "$d/mod"
 	cp "$img" "$d/vmlinuz"
 	: >"$d/mod/order"
+	echo "$(basename "$img")" >"$d/series"
 	if grep -q '/kvm-amd\.ko' "$modules/modules.builtin" 2>/dev/null; then
 		return 0
 	fi
@@ -147,49 +166,60 @@ vendor_kernel() {
 		die "$modules: cannot find kvm_amd and its dependencies"
 }
 
-# One kernel: fetch, initramfs, boot; fills the run folder compose.sh reads.
-run_kernel() {
-	local k=$1 run=$2 kdir label t0 t1 o src pkg why rc up=-
+# prepare KERNEL RUN: the run folder of a kernel's first boot, with its
+# kernel (RUN/kdir) and selftests; what cannot be had is RUN/error.
+prepare() {
+	local k=$1 run=$2 kdir series
+	mkdir -p "$run"
+	echo "$machine" >"$run/machine"
+	echo 0 >"$run/wall_ms"
 	case "$k" in
 	/*)
-		label=$(basename "$k")
 		kdir=$run/kernel
 		vendor_kernel "$k" "$kdir"
 		echo "$k" >"$run/package"
 		;;
 	*)
-		label=$k
-		step "$here/fetch.sh" "$cache" kernel "$k" >"$run/kdir" || exit 2
+		if ! step "$here/fetch.sh" "$cache" kernel "$k" >"$run/kdir" 2>"$run/fetch.log"; then
+			echo "$k" >"$run/label"
+			echo "-" >"$run/package"
+			echo "cannot fetch the $k kernel: $(tail -n 1 "$run/fetch.log" | sed 's/^vm: //')" >"$run/error"
+			echo "vm: $k: $(cat "$run/error")" >&2
+			return 0
+		fi
 		kdir=$(cat "$run/kdir")
 		basename "$kdir" >"$run/package"
 		;;
 	esac
-	echo "$label" >"$run/label"
-	echo "$machine" >"$run/machine"
-	if [ "$upstream" = 1 ]; then
-		read -r o src pkg <<<"$(tree_of "$k")"
-		up=$o/upstream
-		cat "$o/ktree/.kversion" >"$run/tree"
-		echo "${UPSTREAM_TIMEOUT:-60}" >"$run/upstream_timeout"
-	fi
-	step "$here/initramfs.sh" "$run/initrd.cpio" "$kdir" "$busybox" "$harness" "$up" \
-		"$run/args" "$run/in" || die "building the initramfs for $label failed"
-	why=$(what_for "$run")
-	echo "vm: $label: booting $(cat "$run/package")$why (limit ${limit} s)" >&2
+	echo "$kdir" >"$run/kdir"
+	series=$(cat "$kdir/series")
+	echo "$series" >"$run/label"
+	[ "$upstream" = 1 ] || return 0
+	case "$k" in /*) series=/ ;; esac
+	upstream "$series" "$(tree_dir "$series")"
+	echo "$(tree_dir "$series")/upstream" >"$run/upstream"
+	cat "$(tree_dir "$series")/ktree/.kversion" >"$run/tree" 2>/dev/null ||
+		echo "$series (none)" >"$run/tree"
+	echo "${UPSTREAM_TIMEOUT:-60}" >"$run/upstream_timeout"
+}
+
+# boot RUN: one boot of the run folder's kernel, bounded; RUN/error says
+# why when nothing came back.
+boot() {
+	local run=$1 label kdir t0 t1 rc up=-
+	label=$(cat "$run/label")
+	kdir=$(cat "$run/kdir")
+	[ -f "$run/upstream" ] && [ ! -f "$run/in/state-only" ] && up=$(cat "$run/upstream")
+	"$here/initramfs.sh" "$run/initrd.cpio" "$kdir" "$busybox" "$harness" "$up" \
+		"$run/args" "$run/in" || { echo "building the initramfs failed" >"$run/error"; return 0; }
+	echo "vm: $label: booting $(cat "$run/package")$(what_for "$run") (limit ${limit} s)" >&2
 	t0=$(date +%s%N)
-	step "$here/boot.sh" "$kdir/vmlinuz" "$run/initrd.cpio" "$run" "$limit" 2>"$run/error"
+	"$here/boot.sh" "$kdir/vmlinuz" "$run/initrd.cpio" "$run" "$limit" 2>"$run/error"
 	rc=$?
-	# boot.sh stopped by a signal (sent to it alone): so is the whole run.
-	case "$rc" in 129 | 130 | 143) stop "$(kill -l "$rc")" $((rc - 128)) ;; esac
 	t1=$(date +%s%N)
+	# boot.sh stopped by a signal (sent to it alone): so is the whole run.
+	case "$rc" in 129 | 130 | 143) kill -s "$(kill -l "$rc")" $$; return 0 ;; esac
 	[ -s "$run/error" ] || rm -f "$run/error"
-	if [ -f "$run/out/error" ]; then
-		cp "$run/out/error" "$run/error"
-	elif [ -d "$run/out" ] && [ ! -f "$run/in/state-only" ] &&
-		[ ! -s "$run/out/results.json" ]; then
-		why=$(head -n 2 "$run/out/stderr" | paste -sd ' ')
-		echo "the harness wrote no results (exit code $(cat "$run/out/rc")): $why" >"$run/error"
-	fi
 	echo $(((t1 - t0) / 1000000)) >"$run/wall_ms"
 	echo "vm: $label: done in $(cat "$run/wall_ms") ms" >&2
 }
@@ -203,34 +233,43 @@ what_for() {
 	[ -n "$n" ] && echo ", loading the state files of:$n"
 }
 
-# A name for files: the label with anything but letters and digits as _.
+# A name for files: the label with anything but letters and digits as _
+# (as xsave-abi compose reads them).
 state_name() {
 	printf '%s' "$(cat "$1/label")" | tr -c 'A-Za-z0-9' '_'
 }
 
-# /in for run folder $1: the state files saved by the run folders after it.
-state_inputs() {
-	local run=$1 d
-	shift
-	mkdir -p "$run/in"
-	for d in "$@"; do
-		[ -f "$d/out/state/saved.state" ] &&
-			cp "$d/out/state/saved.state" "$run/in/$(state_name "$d").state"
+# round RUN...: boot each, as many at once as $jobs.
+round() {
+	local run n=0
+	for run in "$@"; do
+		[ -f "$run/error" ] && continue
+		if [ "$n" -ge "$jobs" ]; then
+			wait -n
+			n=$((n - 1))
+		fi
+		boot "$run" &
+		n=$((n + 1))
 	done
+	wait
 }
 
-# Cross-kernel migration with several kernels: each boot loads what the
-# earlier ones saved and saves its own; then every kernel but the last boots
-# once more, for state only, to load what the later ones saved.
-cross_kernel() {
-	local n=${#kernels[@]} i run
-	for ((i = 1; i < n; i++)); do
-		run=$work/state$i
-		mkdir -p "$run"
+# Cross-kernel migration: a second boot of each kernel that booted, to
+# load the state files every other kernel saved.
+loads() {
+	local i j run d f
+	for ((i = 1; i <= n; i++)); do
+		[ -f "$work/$i/error" ] && continue
+		run=$work/load$i
+		mkdir -p "$run/in"
 		: >"$run/args"
-		state_inputs "$run" "${dirs[@]:i}"
 		touch "$run/in/state-only"
-		run_kernel "${kernels[i - 1]}" "$run"
+		for f in label package machine kdir; do cp "$work/$i/$f" "$run/"; done
+		for ((j = 1; j <= n; j++)); do
+			d=$work/$j
+			[ "$j" != "$i" ] && [ -f "$d/out/state/saved.state" ] &&
+				cp "$d/out/state/saved.state" "$run/in/$(state_name "$d").state"
+		done
 		dirs+=("$run")
 	done
 }
@@ -248,22 +287,25 @@ if [ -x "$harness" ] && make -s -q O="$O" static 2>/dev/null; then
 fi
 step build || exit $?
 precheck
+jobs=${XSAVE_ABI_JOBS:-$(nproc)}
 rm -rf "$work"
 mkdir -p "$work"
 step "$here/fetch.sh" "$cache" busybox >"$work/busybox" || exit 2
 busybox=$(cat "$work/busybox")
 dirs=()
-i=0
-for k in "${kernels[@]}"; do
-	i=$((i + 1))
+n=${#kernels[@]}
+for ((i = 1; i <= n; i++)); do
 	run=$work/$i
-	mkdir -p "$run"
+	step prepare "${kernels[i - 1]}" "$run" || exit 2
 	: >"$run/args"
 	[ ${#hargs[@]} -eq 0 ] || printf '%s\n' "${hargs[@]}" >"$run/args"
-	state_inputs "$run" "${dirs[@]}"
-	[ ${#kernels[@]} -lt 2 ] || touch "$run/in/save"
-	run_kernel "$k" "$run"
+	mkdir -p "$run/in"
+	[ "$n" -lt 2 ] || touch "$run/in/save"
 	dirs+=("$run")
 done
-[ ${#kernels[@]} -lt 2 ] || cross_kernel
-exec "$here/compose.sh" ${json:+--json "$json"} ${junit:+--junit "$junit"} "${dirs[@]}"
+round "${dirs[@]}"
+if [ "$n" -ge 2 ]; then
+	loads
+	round "${dirs[@]:n}"
+fi
+exec "$harness" compose ${json:+--json "$json"} ${junit:+--junit "$junit"} "${dirs[@]}"

@@ -1,0 +1,560 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xsave-abi compose [--json FILE] [--junit FILE] RUN_DIR...: the report of
+ * an emulated-machine run (run.sh --vm) from the folders its boots left,
+ * one per boot. The folder layout, written by vm/vm.sh and vm/init:
+ *   label package machine wall_ms [tree]  (vm.sh: the kernel, its package,
+ *                                  the machine, the boot's wall time, the
+ *                                  linux-source tree of its selftests)
+ *   [error] console.log            (vm.sh: why the boot sent nothing back)
+ *   [in/state-only]                a boot that only loaded state files
+ *   out/                           (vm/init, sent back by the machine)
+ *     [error] release kvm_amd_params results.json rc stderr
+ *     upstream/list                NAME, or NAME missing: REASON
+ *     upstream/NAME.rc NAME.log    kselftest's exit code and output
+ *     state/save.rc save.log       the state file this kernel saved
+ *     state/load-SOURCE.ktap .rc   loading the one SOURCE saved
+ * SOURCE is a label with every byte but letters and digits as '_'.
+ * Exit 0 every kernel's run and every cross-kernel move passed, 1 not,
+ * 2 bad usage or a folder that cannot be read.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cmd.h"
+#include "cli/cmd_json.h"
+#include "cli/cmd_out.h"
+#include "cli/cmd_run_json.h"
+#include "lib/report.h"
+#include "lib/report_multi.h"
+
+#define PROG "xsave-abi compose"
+#define TEXT_MAX (1u << 20)	/* a log or console kept, at most its tail */
+#define CONSOLE_LINES 25
+
+/* dir/name's text, at most its last max bytes, NULL when absent. Bytes past
+ * printable ASCII become '?': it is printed, and written as JSON. */
+static char *read_tail(const char *dir, const char *name, size_t max)
+{
+	char path[2 * PATH_MAX], *buf, *p;
+	size_t len, i;
+	FILE *f;
+	long size;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	if (!fseek(f, 0, SEEK_END) && (size = ftell(f)) > (long)max)
+		fseek(f, size - max, SEEK_SET);
+	else
+		rewind(f);
+	buf = malloc(max + 1);
+	len = buf ? fread(buf, 1, max, f) : 0;
+	fclose(f);
+	if (!buf)
+		return NULL;
+	buf[len] = '\0';
+	for (i = 0; i < len; i++)
+		if ((buf[i] < 0x20 || buf[i] > 0x7e) && buf[i] != '\n' &&
+		    buf[i] != '\t')
+			buf[i] = buf[i] == '\r' ? ' ' : '?';
+	p = realloc(buf, len + 1);
+	return p ? p : buf;
+}
+
+/* A one-line file's line, trailing newlines and spaces cut. */
+static char *read_line(const char *dir, const char *name)
+{
+	char *s = read_tail(dir, name, 4096), *nl;
+	size_t n;
+
+	if (!s)
+		return NULL;
+	nl = strchr(s, '\n');
+	if (nl && nl[strspn(nl, "\n ")])	/* several lines: keep them */
+		nl = NULL;
+	if (nl)
+		*nl = '\0';
+	for (n = strlen(s); n && (s[n - 1] == '\n' || s[n - 1] == ' '); n--)
+		s[n - 1] = '\0';
+	return s;
+}
+
+/* The last n lines of text, in place. */
+static char *last_lines(char *text, unsigned int n)
+{
+	size_t len = text ? strlen(text) : 0;
+	char *p = text + len;
+
+	if (!text)
+		return NULL;
+	if (len && p[-1] == '\n')
+		p--;
+	while (p > text && n) {
+		p--;
+		if (*p == '\n' && !--n)
+			p++;
+	}
+	memmove(text, p, strlen(p) + 1);
+	return text;
+}
+
+static int number(const char *dir, const char *name, int absent)
+{
+	char *s = read_line(dir, name), *end;
+	long v;
+
+	if (!s)
+		return absent;
+	v = strtol(s, &end, 10);
+	v = *s && !*end ? v : absent;
+	free(s);
+	return v;
+}
+
+static bool exists(const char *dir, const char *name)
+{
+	char path[2 * PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return !stat(path, &st);
+}
+
+/* An outcome of a case made here (upstream tests, moves). */
+static struct run_outcome *add_outcome(struct run_report *r, const char *group,
+				       const char *name,
+				       const struct run_source *sources)
+{
+	struct run_outcome *p = realloc(r->res, (r->n + 1) * sizeof(*p));
+	struct run_case *c = calloc(1, sizeof(*c));
+
+	if (p)
+		r->res = p;
+	if (!p || !c) {
+		free(c);
+		return NULL;
+	}
+	c->group = group;
+	c->name = strdup(name);
+	c->sources = sources;
+	p = &r->res[r->n++];
+	memset(p, 0, sizeof(*p));
+	p->c = c;
+	return p;
+}
+
+static void set_result(struct run_report *r, struct run_outcome *o,
+		       enum run_result res)
+{
+	o->result = res;
+	r->totals.n[res]++;
+}
+
+static const struct run_source upstream_sources[] = {
+	{ .kind = RUN_SOURCE_CODE, .ref = "tools/testing/selftests",
+	  .title = "the booted kernel's own selftest, from its tree" },
+	{ .kind = RUN_SOURCE_END },
+};
+
+/* The first "SKIP" line's reason in a kselftest's output. */
+static void skip_reason(const char *log, char *buf, size_t size)
+{
+	const char *p = log ? strstr(log, "SKIP") : NULL;
+
+	snprintf(buf, size, "exit code 4");
+	if (!p)
+		return;
+	p += strspn(p + 4, " -") + 4;
+	snprintf(buf, size, "%.*s", (int)strcspn(p, "\n"), p);
+}
+
+/* One selftest as kselftest's runner reads its exit code: 0 pass, 4 skip,
+ * timeout's 124 (or a TERM) a timeout, anything else a failure. */
+static int read_test(struct report_kernel *k, const char *dir, char *line,
+		     int limit)
+{
+	char *missing = strstr(line, " missing: "), name[256];
+	struct run_outcome *o;
+	int rc;
+
+	if (missing)
+		*missing = '\0';
+	o = add_outcome(&k->upstream, "upstream", line, upstream_sources);
+	if (!o)
+		return -1;
+	if (missing) {
+		snprintf(o->reason, sizeof(o->reason), "%s", missing + 10);
+		set_result(&k->upstream, o, RUN_SKIP);
+		return 0;
+	}
+	snprintf(name, sizeof(name), "upstream/%s.log", line);
+	o->log = last_lines(read_tail(dir, name, TEXT_MAX), 200);
+	snprintf(name, sizeof(name), "upstream/%s.rc", line);
+	rc = number(dir, name, -1);
+	if (rc == 0) {
+		set_result(&k->upstream, o, RUN_PASS);
+		return 0;
+	}
+	if (rc == 4) {
+		skip_reason(o->log, o->reason, sizeof(o->reason));
+		set_result(&k->upstream, o, RUN_SKIP);
+		return 0;
+	}
+	if (rc == 124 || rc == 143)
+		snprintf(o->reason, sizeof(o->reason), "timed out after %d s", limit);
+	else if (rc < 0)
+		snprintf(o->reason, sizeof(o->reason), "it left no exit code");
+	else
+		snprintf(o->reason, sizeof(o->reason), "exit code %d", rc);
+	set_result(&k->upstream, o, RUN_FAIL);
+	return 0;
+}
+
+static int read_upstream(struct report_kernel *k, const char *run,
+			 const char *out)
+{
+	char *list = read_tail(out, "upstream/list", TEXT_MAX), *line, *save;
+	int limit = number(run, "upstream_timeout", 60);
+
+	if (!list)
+		return 0;
+	k->has_upstream = true;
+	for (line = strtok_r(list, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (*line && read_test(k, out, line, limit)) {
+			free(list);
+			return -1;
+		}
+	free(list);
+	return 0;
+}
+
+/* The harness's own run, from its --json; an unusable one is the run's
+ * error. */
+static void read_harness(struct report_kernel *k, const char *out)
+{
+	char path[2 * PATH_MAX], why[1024], *text, *err;
+	size_t len;
+
+	k->harness_rc = number(out, "rc", -1);
+	k->harness_stderr = read_tail(out, "stderr", TEXT_MAX);
+	snprintf(path, sizeof(path), "%s/results.json", out);
+	text = cmd_read_all(path, CMD_JSON_FILE_MAX, &len);
+	if (text && !cmd_run_json_parse(text, len, &k->harness, why, sizeof(why))) {
+		free(text);
+		return;
+	}
+	free(text);
+	err = last_lines(read_tail(out, "stderr", 4096), 2);
+	if (err)
+		for (char *p = err; *p; p++)
+			if (*p == '\n')
+				*p = ' ';
+	if (asprintf(&k->error, "the harness wrote no usable results (exit code "
+		     "%d): %s: %s", k->harness_rc, len || text ? why : strerror(errno),
+		     err ? err : "") < 0)
+		k->error = NULL;
+	free(err);
+}
+
+static int read_kernel(struct report_kernel *k, const char *run)
+{
+	char out[PATH_MAX];
+
+	snprintf(out, sizeof(out), "%s/out", run);
+	k->package = read_line(run, "package");
+	k->machine = read_line(run, "machine");
+	k->tree = read_line(run, "tree");
+	k->wall_ms = number(run, "wall_ms", 0);
+	k->error = read_line(run, "error");
+	if (!k->error)
+		k->error = read_line(out, "error");
+	if (!k->error) {
+		k->release = read_line(out, "release");
+		k->kvm_params = read_tail(out, "kvm_amd_params", 4096);
+		for (char *p = k->kvm_params; p && *p; p++)
+			if (*p == '\n')
+				*p = p[1] ? ' ' : '\0';
+		read_harness(k, out);
+	}
+	if (k->error)
+		k->console = last_lines(read_tail(run, "console.log", TEXT_MAX),
+					CONSOLE_LINES);
+	else if (read_upstream(k, run, out))
+		return -1;
+	return 0;
+}
+
+/* The name a label gives files: every byte but letters and digits '_'. */
+static void file_name(const char *label, char *buf, size_t size)
+{
+	size_t i;
+
+	snprintf(buf, size, "%s", label);
+	for (i = 0; buf[i]; i++)
+		if (!((buf[i] >= 'a' && buf[i] <= 'z') || (buf[i] >= 'A' && buf[i] <= 'Z') ||
+		      (buf[i] >= '0' && buf[i] <= '9')))
+			buf[i] = '_';
+}
+
+struct boot {
+	const char *dir;
+	char *label;
+	bool state_only;
+};
+
+static const struct run_source move_sources[] = {
+	{ .kind = RUN_SOURCE_KVM_DOC, .ref = "4.42", .title = "KVM_GET_XSAVE" },
+	{ .kind = RUN_SOURCE_KVM_DOC, .ref = "4.43", .title = "KVM_SET_XSAVE" },
+	{ .kind = RUN_SOURCE_END },
+};
+
+/* The components a state load found different: its "not ok" lines. */
+static void differing(const char *ktap, char *buf, size_t size)
+{
+	const char *p = ktap;
+	size_t n = snprintf(buf, size, "differs:");
+	unsigned int idx;
+	char name[64];
+
+	for (; p && *p && n < size; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (sscanf(p, "not ok %u %63s", &idx, name) == 2)
+			n += snprintf(buf + n, size - n, " %s", name);
+}
+
+/* Why the move from a to b left no result. */
+static void missing(const struct report_multi *m, const struct boot *boots,
+		    unsigned int nb, unsigned int a, unsigned int b,
+		    struct run_outcome *o)
+{
+	const struct report_kernel *src = &m->k[a];
+	char *log = NULL;
+	unsigned int i;
+
+	for (i = 0; i < nb && !log; i++)
+		if (!boots[i].state_only && !strcmp(boots[i].label, src->label) &&
+		    number(boots[i].dir, "out/state/save.rc", -1))
+			log = last_lines(read_tail(boots[i].dir, "out/state/save.log",
+						   4096), 1);
+	if (src->error)
+		snprintf(o->reason, sizeof(o->reason),
+			 "the boot under %s never reported", src->label);
+	else if (log)
+		snprintf(o->reason, sizeof(o->reason), "state save under %s "
+			 "failed: %.*s", src->label, (int)strcspn(log, "\n"), log);
+	else
+		snprintf(o->reason, sizeof(o->reason), "no boot under %s loaded "
+			 "it (see its console)", m->k[b].label);
+	free(log);
+}
+
+/* The first line that is no comment or version line: what went wrong. */
+static const char *first_word_line(const char *text)
+{
+	const char *p = text;
+
+	while (*p == '#' || !strncmp(p, "TAP version", 11)) {
+		p = strchr(p, '\n');
+		if (!p)
+			return "";
+		p++;
+	}
+	return p;
+}
+
+static int read_move(struct report_multi *m, const struct boot *boots,
+		     unsigned int nb, unsigned int a, unsigned int b)
+{
+	char fa[128], fb[128], name[300], file[300];
+	struct run_outcome *o;
+	unsigned int i;
+	int rc = -1;
+
+	file_name(m->k[a].label, fa, sizeof(fa));
+	file_name(m->k[b].label, fb, sizeof(fb));
+	snprintf(name, sizeof(name), "cross_kernel.%s_to_%s", fa, fb);
+	o = add_outcome(&m->moves, "migration", name, move_sources);
+	if (!o)
+		return -1;
+	m->from[m->moves.n - 1] = a;
+	m->to[m->moves.n - 1] = b;
+	snprintf(file, sizeof(file), "out/state/load-%s.ktap", fa);
+	for (i = 0; i < nb && !o->log; i++)
+		if (!strcmp(boots[i].label, m->k[b].label))
+			o->log = read_tail(boots[i].dir, file, TEXT_MAX);
+	snprintf(file, sizeof(file), "out/state/load-%s.rc", fa);
+	if (o->log)
+		rc = number(boots[i - 1].dir, file, -1);
+	if (rc == 0) {
+		set_result(&m->moves, o, RUN_PASS);
+		return 0;
+	}
+	if (!o->log)
+		missing(m, boots, nb, a, b, o);
+	else if (rc == 1)
+		differing(o->log, o->reason, sizeof(o->reason));
+	else
+		snprintf(o->reason, sizeof(o->reason), "state load exited %d: %.*s",
+			 rc, (int)strcspn(first_word_line(o->log), "\n"),
+			 first_word_line(o->log));
+	set_result(&m->moves, o, rc == 1 ? RUN_FAIL : RUN_ERROR);
+	return 0;
+}
+
+static void free_report(struct run_report *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->n; i++) {
+		free((char *)r->res[i].c->name);
+		free((struct run_case *)r->res[i].c);
+	}
+	run_report_free(r);
+}
+
+static void free_multi(struct report_multi *m, struct boot *boots,
+		       unsigned int nb)
+{
+	unsigned int k;
+
+	for (k = 0; k < m->nk; k++) {
+		struct report_kernel *K = &m->k[k];
+
+		free(K->machine);
+		free(K->package);
+		free(K->release);
+		free(K->tree);
+		free(K->kvm_params);
+		free(K->error);
+		free(K->console);
+		free(K->harness_stderr);
+		cmd_run_json_free(&K->harness);
+		free_report(&K->upstream);
+	}
+	free_report(&m->moves);
+	for (k = 0; k < nb; k++)
+		free(boots[k].label);
+}
+
+/* Every boot's folder: kernels in order, then the state-only boots. */
+static int read_boots(struct report_multi *m, struct boot *boots,
+		      char **dirs, unsigned int nb)
+{
+	unsigned int i;
+
+	for (i = 0; i < nb; i++) {
+		boots[i].dir = dirs[i];
+		boots[i].state_only = exists(dirs[i], "in/state-only");
+		boots[i].label = read_line(dirs[i], "label");
+		if (!boots[i].label) {
+			fprintf(stderr, PROG ": %s: no label: not a run folder\n",
+				dirs[i]);
+			return -1;
+		}
+		if (boots[i].state_only)
+			continue;
+		if (m->nk == REPORT_KERNELS_MAX) {
+			fprintf(stderr, PROG ": more than %d kernels\n",
+				REPORT_KERNELS_MAX);
+			return -1;
+		}
+		m->k[m->nk].label = boots[i].label;
+		if (read_kernel(&m->k[m->nk++], dirs[i]))
+			return -1;
+	}
+	return 0;
+}
+
+static int read_moves(struct report_multi *m, const struct boot *boots,
+		      unsigned int nb)
+{
+	unsigned int a, b;
+
+	for (a = 0; m->nk > 1 && a < m->nk; a++)
+		for (b = 0; b < m->nk; b++)
+			if (a != b && read_move(m, boots, nb, a, b))
+				return -1;
+	return 0;
+}
+
+static int json_writer(FILE *f, const void *m)
+{
+	return report_multi_json(f, m);
+}
+
+static int junit_writer(FILE *f, const void *m)
+{
+	return report_multi_junit(f, m);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: xsave-abi compose [--json FILE] [--junit FILE] RUN_DIR...\n"
+"Writes the report of an emulated-machine run (run.sh --vm) from the folders\n"
+"its boots left, one per boot: KTAP on standard output, a subtest per kernel\n"
+"with its harness run and its upstream selftests, the cross-kernel state\n"
+"moves, a comparison by kernel and what differs between kernels.\n"
+"\n"
+"Exit status: 0 every kernel's run and every move passed, 1 not, 2 usage\n"
+"error or a folder that is no run folder.\n");
+}
+
+static const struct option compose_opts[] = {
+	{ "json", required_argument, NULL, 'j' },
+	{ "junit", required_argument, NULL, 'u' },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
+};
+
+static int compose(struct out_reports *out, char **dirs, unsigned int nb)
+{
+	static struct report_multi m;
+	struct boot *boots = calloc(nb, sizeof(*boots));
+	int rc = CMD_EXIT_USAGE;
+
+	memset(&m, 0, sizeof(m));
+	if (!boots) {
+		fprintf(stderr, PROG ": %s\n", strerror(ENOMEM));
+		return CMD_EXIT_USAGE;
+	}
+	if (!read_boots(&m, boots, dirs, nb) && !read_moves(&m, boots, nb)) {
+		report_multi_ktap(stdout, &m);
+		rc = report_multi_exit(&m);
+		if (out_reports_write(out, PROG, json_writer, junit_writer, &m))
+			rc = CMD_EXIT_USAGE;
+	}
+	free_multi(&m, boots, nb);
+	free(boots);
+	return rc;
+}
+
+int run_cmd_compose(int argc, char **argv)
+{
+	struct out_reports out = { 0 };
+	int opt, rc;
+
+	while ((opt = getopt_long(argc, argv, "h", compose_opts, NULL)) != -1) {
+		switch (opt) {
+		case 'j': out.json = optarg; break;
+		case 'u': out.junit = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return CMD_EXIT_USAGE;
+		}
+	}
+	if (optind == argc) {
+		usage(stderr);
+		return CMD_EXIT_USAGE;
+	}
+	if (out_reports_check(&out, false, PROG))
+		return CMD_EXIT_USAGE;
+	rc = compose(&out, argv + optind, argc - optind);
+	out_reports_discard(&out);
+	return rc;
+}
