@@ -8,7 +8,8 @@
 #                        parser, a build against linux-source-6.12, the suite
 #                        natively, then ./run.sh --vm all
 #   make upstream        the kernel tree's own XSAVE selftests, static
-#   make bench           timings of the native suite and of one --vm run
+#   make bench           timings of the native suite and of --vm all, parallel
+#                        and one boot at a time, and of --vm 6.12
 O ?= build
 ifeq ($(origin KSRC),undefined)
 # Default: Debian's 6.1 tree. Its library runs on 6.1 and on newer kernels;
@@ -64,8 +65,10 @@ $(O)/xsave-abi-static: $(HARNESS_OBJS) $(LIBKVM)
 		{ cat $(O)/static-link.log; exit 1; }
 	@echo "  LD      $@ (static, kernel tree $$(cat $(K)/.kversion))"
 
-# The kernel's own XSAVE-related KVM selftests, static, for run.sh --vm.
-upstream: $(LIBKVM)
+# The kernel's own XSAVE-related KVM and pkey mm selftests, static, for
+# run.sh --vm. mk/upstream.mk builds the library: one that does not build
+# only costs the KVM tests.
+upstream: $(KSTAMP)
 	$(Q)$(MAKE) --no-print-directory -f mk/upstream.mk K=$(K) OUT=$(O)/upstream \
 		LIBKVM=$(LIBKVM) Q=$(Q)
 
@@ -76,8 +79,9 @@ $(DEPSTAMP): Makefile
 	$(Q)scripts/deps.sh libcap-dev libjansson-dev make gcc xz-utils
 	@touch $@
 
-# The kernel tree: re-extracted whenever KSRC names another tree.
-$(KSTAMP): | $(DEPSTAMP)
+# The kernel tree: re-extracted whenever KSRC names another tree, or
+# scripts/ktree.sh extracts more of it.
+$(KSTAMP): scripts/ktree.sh | $(DEPSTAMP)
 	@rm -rf $(O)/.ksrc && mkdir -p $(@D)
 	$(Q)scripts/ktree.sh "$(KSRC)" "$(K)" "$(KSRC_PKG)"
 	@echo "  KTREE   $(K) from $(KSRC) ($$(cat $(K)/.kversion))"
@@ -188,8 +192,7 @@ check: check-tests check-fuzz check-612 $(O)/xsave-abi
 
 bench: $(O)/xsave-abi
 	@bench/native.sh $(O)/xsave-abi
-	@O=$(O) bench/vm.sh 6.12
-	@O=$(O) bench/vm.sh 6.1
+	@O=$(O) bench/vm.sh all
 	@bench/compat_mem.sh $(O)/xsave-abi
 
 clean:

@@ -1,38 +1,70 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# Timings of one kernel's emulated-machine run (vm/vm.sh KERNEL), over RUNS
-# runs (default 3) after a first run has filled the download cache: wall
-# time from QEMU's start to its exit, and where it goes, from the guest's
-# own clock (/init stamps /proc/uptime at each stage). Target on a 2-core
-# machine: at most 10 s per kernel, boot, suite, upstream tests, power-off.
-set -eu
+# Timings of emulated-machine runs, side by side in one run, warm (a first
+# run fills the download cache and builds what is missing):
+#   ./run.sh --vm KERNELS   boots in parallel (as many as cores), from the
+#                           command's start to its exit
+#   the same, one boot at a time (XSAVE_ABI_JOBS=1): the sum of its boots
+#   ./run.sh --vm 6.12      one kernel
+# and each boot's parts from the guest's own clock (/init stamps
+# /proc/uptime at each stage). Targets on a 2-core machine: --vm all at
+# most 30 s, --vm 6.12 at most 6 s.
+# usage: bench/vm.sh [KERNEL...]   (default: all)
+set -u
 cd "$(dirname "$0")/.."
-kernel=${1:-6.12}
 O=${O:-build}	# the build folder, as make's O=
 export O
-runs=${RUNS:-3}
+[ $# -gt 0 ] || set -- all
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-vm/vm.sh "$kernel" --seed 1 >/dev/null 2>"$tmp/warm.log" ||
-	{ cat "$tmp/warm.log" >&2; echo "bench: the first run failed" >&2; exit 1; }
-for i in $(seq "$runs"); do
-	vm/vm.sh "$kernel" --seed 1 >/dev/null 2>>"$tmp/log" ||
-		{ cat "$tmp/log" >&2; echo "bench: run $i failed" >&2; exit 1; }
-	echo "$(cat "$O/vm/1/wall_ms") $(cut -d' ' -f2 "$O/vm/1/out/times" | paste -sd' ')" >>"$tmp/t"
+# timed NAME CMD...: CMD's wall time in ms into $tmp/NAME; its run folders
+# kept in $tmp/NAME.vm.
+timed() {
+	local name=$1 t0 t1
+	shift
+	t0=$(date +%s%N)
+	"$@" >/dev/null 2>"$tmp/$name.log" ||
+		{ tail -n 5 "$tmp/$name.log" >&2; echo "bench: $name failed" >&2; exit 1; }
+	t1=$(date +%s%N)
+	echo $(((t1 - t0) / 1000000)) >"$tmp/$name"
+	cp -r "$O/vm" "$tmp/$name.vm"
+}
+
+timed warm-up ./run.sh --vm "$@" --seed 1
+timed parallel ./run.sh --vm "$@" --seed 1
+XSAVE_ABI_JOBS=1 timed sequential ./run.sh --vm "$@" --seed 1
+timed one ./run.sh --vm 6.12 --seed 1
+
+boots() {
+	local d
+	for d in "$tmp/$1.vm"/*/; do
+		[ -f "$d/wall_ms" ] && echo "$(basename "$d") $(cat "$d/label") $(cat "$d/wall_ms")"
+	done
+}
+sum=$(boots sequential | awk '{ s += $3 } END { print s + 0 }')
+n=$(boots parallel | wc -l)
+printf 'kernels: %s, %d boots in two rounds, on %d cores\n' "$*" "$n" "$(nproc)"
+printf '%-44s %6d ms\n' "./run.sh --vm $* (parallel), start to exit" "$(cat "$tmp/parallel")"
+printf '%-44s %6d ms\n' "the same, one boot at a time, start to exit" "$(cat "$tmp/sequential")"
+printf '%-44s %6d ms\n' "  of which the sum of its boots" "$sum"
+printf '%-44s %6d ms\n' "./run.sh --vm 6.12, start to exit" "$(cat "$tmp/one")"
+echo "each boot of the parallel run (ms; the guest's clock: kernel boot to /init,"
+echo "kvm modules, suite, upstream selftests, state files; outside: QEMU start,"
+echo "firmware, results out):"
+printf '  %-8s %-6s %6s %6s %6s %6s %8s %6s %7s\n' boot kernel wall kernel modules suite upstream states outside
+for d in "$tmp/parallel.vm"/*/; do
+	[ -f "$d/out/times" ] || continue
+	awk -v b="$(basename "$d")" -v k="$(cat "$d/label")" -v w="$(cat "$d/wall_ms")" '
+	{ t[$1] = $2 * 1000 }
+	END {
+		m = t["modules"]; h = ("harness" in t) ? t["harness"] : m
+		u = ("upstream" in t) ? t["upstream"] : h
+		s = ("states" in t) ? t["states"] : u
+		printf "  %-8s %-6s %6d %6d %6d %6d %8d %6d %7d\n", b, k, w, t["init"],
+			m - t["init"], h - m, u - h, s - u, w - t["end"]
+	}' "$d/out/times"
 done
-# Each line: wall_ms, then uptime at init, modules, harness, upstream, end.
-sort -n "$tmp/t" | awk -v runs="$runs" -v k="$kernel" '
-{ w[NR] = $1; i[NR] = $2 * 1000; m[NR] = $3 * 1000; h[NR] = $4 * 1000
-  u[NR] = $5 * 1000; e[NR] = $6 * 1000 }
-END {
-	n = int((NR + 1) / 2)	# the median run by wall time
-	boot = w[n] - (e[n] - i[n]) + (m[n] - i[n])
-	printf "kernel %s, %d runs after a warm-up run\n", k, runs
-	printf "wall time: median %d ms, min %d ms, max %d ms\n", w[n], w[1], w[NR]
-	printf "median run: outside /init (QEMU start, firmware, kernel boot, results out, power-off) %d ms,\n", w[n] - (e[n] - i[n])
-	printf "  of which the kernel boot to /init %d ms by the guest clock\n", i[n]
-	printf "  kvm modules %d ms, suite %d ms, upstream selftests %d ms\n", m[n] - i[n], h[n] - m[n], u[n] - h[n]
-	printf "boot share (everything but the suite and the selftests): %d ms, %.0f%%\n", boot, 100 * boot / w[n]
-	printf "target: at most 10000 ms per kernel: %s\n", w[n] <= 10000 ? "met" : "NOT met"
-}'
+p=$(cat "$tmp/parallel") o=$(cat "$tmp/one")
+[ "$*" != all ] || printf 'target --vm all <= 30000 ms: %s\n' "$([ "$p" -le 30000 ] && echo met || echo "NOT met")"
+printf 'target --vm 6.12 <= 6000 ms: %s\n' "$([ "$o" -le 6000 ] && echo met || echo "NOT met")"

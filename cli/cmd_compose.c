@@ -174,13 +174,28 @@ static void skip_reason(const char *log, char *buf, size_t size)
 	snprintf(buf, size, "%.*s", (int)strcspn(p, "\n"), p);
 }
 
+/* A line of a selftest's output that says it failed, whatever its exit
+ * code (a test that forks may exit 0 before its children fail): TAP's
+ * "Bail out!" or "not ok" at the start of a line. NULL if none. */
+static const char *failed_line(const char *log)
+{
+	const char *p = log;
+
+	for (; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, "Bail out!", 9) || !strncmp(p, "not ok ", 7))
+			return p;
+	return NULL;
+}
+
 /* One selftest as kselftest's runner reads its exit code: 0 pass, 4 skip,
- * timeout's 124 (or a TERM) a timeout, anything else a failure. */
+ * timeout's 124 (or a TERM) a timeout, anything else a failure; and a
+ * failure its output states. */
 static int read_test(struct report_kernel *k, const char *dir, char *line,
 		     int limit)
 {
 	char *missing = strstr(line, " missing: "), name[256];
 	struct run_outcome *o;
+	const char *bad;
 	int rc;
 
 	if (missing)
@@ -197,6 +212,13 @@ static int read_test(struct report_kernel *k, const char *dir, char *line,
 	o->log = last_lines(read_tail(dir, name, TEXT_MAX), 200);
 	snprintf(name, sizeof(name), "upstream/%s.rc", line);
 	rc = number(dir, name, -1);
+	bad = failed_line(o->log);
+	if (rc == 0 && bad) {
+		snprintf(o->reason, sizeof(o->reason), "exit code 0, but its output "
+			 "says: %.*s", (int)strcspn(bad, "\n"), bad);
+		set_result(&k->upstream, o, RUN_FAIL);
+		return 0;
+	}
 	if (rc == 0) {
 		set_result(&k->upstream, o, RUN_PASS);
 		return 0;

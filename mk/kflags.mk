@@ -4,9 +4,12 @@
 KVMDIR := $(K)/tools/testing/selftests/kvm
 KVER := $(shell cat $(K)/.kversion 2>/dev/null)
 
+# include/x86_64/ became include/x86/ in 6.13. Both are named: the top
+# Makefile reads this before the tree is extracted, and gcc skips the absent one.
 KINC := -I$(K)/tools/include -I$(K)/tools/arch/x86/include \
 	-isystem $(K)/usr/include -I$(KVMDIR)/include \
-	-I$(KVMDIR)/include/x86_64 -I$(K)/tools/testing/selftests
+	-I$(KVMDIR)/include/x86_64 -I$(KVMDIR)/include/x86 \
+	-I$(K)/tools/testing/selftests
 
 # -mgeneral-regs-only: guest code must not touch SSE behind our back (gcc
 # vectorises struct zeroing), since XMM state is what the cases measure.

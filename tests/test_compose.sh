@@ -56,6 +56,7 @@ run 6.12 "$f/a" 1
 upstream "$f/a" state_test 0
 upstream "$f/a" xcr0_cpuid_test 1 'x86_64/xcr0_cpuid_test.c:42: Assertion failed <&>'
 upstream "$f/a" amx_test 4 '1..0 # SKIP - Requirement not met: kvm_cpu_has(X86_FEATURE_XFD)'
+upstream "$f/a" protection_keys 0 "$(printf 'ok 1 x\nBail out! test 15 (iteration 21)')"
 run 6.1 "$f/b" 1
 # g.a skips under 6.1, and g.b observes something else there.
 python3 - "$f/b/out/results.json" <<'PY'
@@ -110,6 +111,9 @@ check "upstream failure, skip and timeout" \
 	 has "    ok 3 upstream.amx_test # SKIP Requirement not met: kvm_cpu_has(X86_FEATURE_XFD)" $k &&
 	 has "    # upstream.state_test: timed out after 60 s" $k && has "    not ok 1 upstream.state_test" $k &&
 	 has "    ok 2 upstream.xcr0_cpuid_test # SKIP not in the 6.1 tree" $k'
+check "a selftest that exits 0 but says it failed is a failure" \
+	'has "    # upstream.protection_keys: exit code 0, but its output says: Bail out! test 15 (iteration 21)" $k &&
+	 has "    not ok 4 upstream.protection_keys" $k'
 check "selftest output kept as diagnostics" \
 	'has "    # x86_64/xcr0_cpuid_test.c:42: Assertion failed <&>" $k'
 check "a machine that never reported: error and console, bytes past ASCII as ?" \
@@ -133,7 +137,7 @@ check "moves as a source x destination table" \
 	 grep -q "^#   broken  *error  *error  *-$" $k'
 check "no line ends in a space" '! grep -q " $" $k'
 check "top-level totals are last and add up" \
-	'[ "$(tail -n 1 $k)" = "# Totals: pass:3 fail:5 xfail:2 xpass:0 skip:5 error:7" ]'
+	'[ "$(tail -n 1 $k)" = "# Totals: pass:3 fail:6 xfail:2 xpass:0 skip:5 error:7" ]'
 
 check "JSON parses with runs in order, the failed machine's console kept" "python3 - '$f/all.json' <<'PY'
 import json, sys
@@ -142,7 +146,7 @@ r = d['runs']
 assert [x['kernel'] for x in r] == ['6.12', '6.1', 'broken'], r
 assert r[0]['report']['host'] == {'kernel': 'test'} and r[0]['report']['totals']['fail'] == 1
 assert r[0]['passed'] is False and r[0]['kvm_amd'] == 'npt=Y nested=1', r[0]['kvm_amd']
-assert [u['result'] for u in r[0]['upstream']] == ['pass', 'fail', 'skip']
+assert [u['result'] for u in r[0]['upstream']] == ['pass', 'fail', 'skip', 'fail']
 assert r[1]['upstream'][1]['reason'] == 'not in the 6.1 tree'
 assert r[2]['error'].startswith('no results') and 'panic' in r[2]['console_tail'][0]
 x = {(c['from'], c['to']): c['case']['result'] for c in d['cross_kernel']}
@@ -163,7 +167,7 @@ assert s[5].get('tests') == '6' and s[5].get('failures') == '1' and s[5].get('er
 a = s[0].attrib
 assert (a['tests'], a['failures'], a['errors'], a['skipped']) == ('5', '1', '1', '1'), a
 a = s[1].attrib
-assert (a['tests'], a['failures'], a['skipped']) == ('3', '1', '1'), a
+assert (a['tests'], a['failures'], a['skipped']) == ('4', '2', '1'), a
 assert s[4].find('testcase/error') is not None
 PY"
 

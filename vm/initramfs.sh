@@ -16,7 +16,9 @@ out=$1 kdir=$2 busybox=$3 harness=$4 upstream=$5 args=$6 in=${7:-}
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
-mkdir -p "$stage"/{bin,dev,proc,sys,tmp,mod,upstream,in}
+mkdir -p "$stage"/{bin,dev,etc,proc,sys,tmp,mod,upstream,in}
+# protection_keys reads /etc/passwd.
+echo 'root:x:0:0:root:/:/bin/sh' >"$stage/etc/passwd"
 [ -z "$in" ] || cp -r "$in"/. "$stage/in/"
 cp "$busybox" "$stage/bin/busybox"
 cp "$here/init" "$stage/init"

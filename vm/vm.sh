@@ -128,6 +128,7 @@ tree_dir() {
 # report), so the kernel still runs the suite.
 upstream() {
 	local series=$1 dir=$2 src why
+	mkdir -p "$dir"
 	case "$series" in
 	6.1 | /*) src=/usr/src/linux-source-6.1.tar.xz
 		scripts/deps.sh linux-source-6.1 >&2 || src="" ;;
