@@ -58,5 +58,6 @@ uint32_t case_guest_pkru(struct vmm_vcpu *v);
 void case_observe_pkru(uint32_t before, uint32_t written, uint32_t after);
 void case_pkru_values(uint32_t *v, int n);
 void case_set_pkru(struct vmm_vcpu *v, bool bit9, uint32_t pkru);
+void case_set_xfeatures(struct vmm_vcpu *v, uint64_t xf);
 
 #endif

@@ -114,3 +114,14 @@ void case_set_pkru(struct vmm_vcpu *v, bool bit9, uint32_t pkru)
 	SETUP(xs_put_pkru(case_layout(), s.b, sizeof(s.b), bit9, pkru));
 	case_set(v, &s);
 }
+
+/* The vCPU's CPUID xfeatures set to xf; a KVM that keeps its own CPUID
+ * cannot run the case at all. */
+void case_set_xfeatures(struct vmm_vcpu *v, uint64_t xf)
+{
+	int rc = vmm_vcpu_set_xfeatures(v, xf);
+
+	if (rc == -EOPNOTSUPP)
+		run_skip("%s", vmm_strerror());
+	SETUP(rc);
+}

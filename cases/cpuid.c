@@ -1,10 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * PKRU when the guest's CPUID or XCR0 leaves PKU out. A VMM restores state
- * before or regardless of the guest's own CPU setup, so what KVM accepts
- * must not depend on it, while what KVM reports follows the guest's CPUID.
+ * XSAVE state when the guest's CPUID or XCR0 leaves a component out, PKU
+ * above all. A VMM restores state before or regardless of the guest's own
+ * CPU setup, so what KVM accepts must not depend on it, while what KVM
+ * reports follows the guest's CPUID.
  */
 #include "cases/cases.h"
+
+/* ad856280ddea: KVM_SET_XSAVE checks XSTATE_BV against the guest's CPUID. */
+static const struct vmm_kchange set_checks_guest_cpuid = {
+	.mainline = VMM_KV(5, 17, 0),
+};
+
+/* 8647c52e9504: it checks against what KVM supports again; GET masks. */
+static const struct vmm_kchange get_masks_guest_cpuid = {
+	.mainline = VMM_KV(6, 6, 0),
+	.stable = { VMM_KV(6, 1, 60), VMM_KV(6, 5, 9) },
+};
+
+/* Kernels that reject state the guest's CPUID leaves out: 5.17 to 6.5,
+ * 6.1 before 6.1.60 (Debian's 6.1.192 and 5.10.262 accept it). */
+static bool set_rejects_unexposed(void)
+{
+	return vmm_kernel_has(vmm_host(), &set_checks_guest_cpuid) &&
+	       !vmm_kernel_has(vmm_host(), &get_masks_guest_cpuid);
+}
 
 /* A started vCPU whose CPUID has no PKU (nor OSPKE). */
 static struct vmm_vm *vm_without_pku(void)
@@ -18,9 +38,9 @@ static struct vmm_vm *vm_without_pku(void)
 
 /*
  * KVM_SET_XSAVE checks XSTATE_BV against what KVM supports, not against
- * the guest's CPUID (since 6.6, backported to stable). Kernels from 5.17
- * until then rejected the buffer with -EINVAL, which breaks migration
- * into a guest CPU model without PKU.
+ * the guest's CPUID (since 6.6, backported to 6.1.60 and 6.5.9). Kernels
+ * from 5.17 until then rejected the buffer with -EINVAL, which breaks
+ * migration into a guest CPU model without PKU.
  */
 CASE(cpuid, no_pku_set_xsave_with_bit_accepted,
      SOURCES(KCOMMIT("8647c52e9504", "KVM: x86: Constrain guest-supported xfeatures only at KVM_GET_XSAVE{2}"),
@@ -36,8 +56,7 @@ CASE(cpuid, no_pku_set_xsave_with_bit_accepted,
 	case_get(vmm_vcpu(vm, 0), &s);
 	SETUP(xs_put_pkru(case_layout(), s.b, sizeof(s.b), true, v[0]));
 	rc = vmm_set_xsave(vmm_vcpu(vm, 0), s.b);
-	if (rc == -EINVAL && !vmm_kernel_before(vmm_host(), 5, 17) &&
-	    vmm_kernel_before(vmm_host(), 6, 6))
+	if (rc == -EINVAL && set_rejects_unexposed())
 		run_xfail("KVM_SET_XSAVE with XSTATE_BV[9] into a vCPU whose CPUID lacks "
 			  "PKU: EINVAL, as on 5.17 to 6.5 without \"KVM: x86: Constrain "
 			  "guest-supported xfeatures only at KVM_GET_XSAVE{2}\"; a VMM must "
@@ -99,5 +118,56 @@ CASE(cpuid, pke_off_value_survives_until_enabled,
 	      (unsigned long long)cr4);
 	CHECK_EQ(case_guest_pkru(vc), v[0],
 		 "guest RDPKRU after enabling CR4.PKE and XCR0[9]");
+	vmm_vm_free(vm);
+}
+
+/*
+ * A guest CPU model without AVX (CPUID 0xD.0 narrowed to x87, SSE and
+ * PKRU), then KVM_SET_XSAVE of a buffer with AVX state, as from a source
+ * whose guest had AVX: -EINVAL on kernels with ad856280ddea but not
+ * 8647c52e9504, accepted before and after, and from 8647c52e9504 on (and
+ * on 5.10, whose fill_xsave() masks the same way) KVM_GET_XSAVE then
+ * leaves AVX out.
+ */
+CASE(cpuid, narrow_xfeatures_set_xsave_with_avx,
+     SOURCES(KCOMMIT("ad856280ddea", "x86/kvm/fpu: Limit guest user_xfeatures to supported bits of XCR0"),
+	     KCOMMIT("8647c52e9504", "KVM: x86: Constrain guest-supported xfeatures only at KVM_GET_XSAVE{2}"),
+	     KCODE("arch/x86/kvm/x86.c", "kvm_vcpu_ioctl_x86_set_xsave()")),
+     .needs = RUN_NEED_KVM)
+{
+	const uint64_t narrow = XS_BIT(XS_X87) | XS_BIT(XS_SSE) | XS_BIT(XS_PKRU);
+	const struct vmm_host *h = vmm_host();
+	bool rejects = set_rejects_unexposed(), masked;
+	struct vmm_vm *vm;
+	struct vmm_vcpu *vc;
+	struct xs_state s;
+	int rc;
+
+	if (!(h->kvm_xcr0 & XS_BIT(XS_YMM)))
+		run_skip("KVM does not support AVX (KVM_GET_SUPPORTED_CPUID 0xD.0 "
+			 "EAX = 0x%llx, bit 2 clear)", (unsigned long long)h->kvm_xcr0);
+	vm = case_vm(1, false);
+	vc = vmm_vcpu(vm, 0);
+	case_get(vc, &s);
+	SETUP(xs_fill(case_layout(), s.b, sizeof(s.b), XS_YMM, run_seed()));
+	xs_set_xstate_bv(s.b, xs_xstate_bv(s.b) | XS_BIT(XS_YMM));
+	case_set_xfeatures(vc, h->kvm_xcr0 & narrow);
+	rc = vmm_set_xsave(vc, s.b);
+	if (rc) {
+		run_observe("%s", vmm_errname(rc));
+		CHECK(rejects && rc == -EINVAL, "KVM_SET_XSAVE with AVX, guest CPUID "
+		      "without it: %s, expected success on this kernel", vmm_strerror());
+		vmm_vm_free(vm);
+		return;
+	}
+	case_get(vc, &s);
+	masked = !(xs_xstate_bv(s.b) & XS_BIT(XS_YMM));
+	run_observe("accepted, GET %s AVX", masked ? "hides" : "shows");
+	CHECK(!rejects, "KVM_SET_XSAVE with AVX, guest CPUID without it: accepted, "
+	      "expected EINVAL (ad856280ddea without 8647c52e9504)");
+	CHECK(masked || !(vmm_kernel_has(h, &get_masks_guest_cpuid) ||
+			  vmm_kernel_before(h, 5, 11, 0)),
+	      "KVM_GET_XSAVE XSTATE_BV 0x%llx has AVX, which the guest's CPUID lacks",
+	      (unsigned long long)xs_xstate_bv(s.b));
 	vmm_vm_free(vm);
 }

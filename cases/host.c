@@ -4,7 +4,12 @@
  * to allocate and the components a guest may have. A VMM sizes migration
  * buffers and checks destination hosts from exactly these answers.
  */
+#include <stdlib.h>
+
 #include "cases/cases.h"
+
+/* Bytes past the reported size that KVM_GET_XSAVE2 must leave alone. */
+#define XSAVE2_GUARD 4096
 
 /*
  * KVM_CAP_XSAVE2 is the KVM_GET_XSAVE2 buffer size: the standard-format
@@ -80,4 +85,58 @@ CASE(host, supported_layout_is_host_layout,
 		      "offset 0x%x size 0x%x", i, xs_name(i), k->offset, k->size,
 		      c->offset, c->size);
 	}
+}
+
+/* Whether KVM_GET_XSAVE2 of a fresh vCPU wrote size bytes and no more. */
+static void get_xsave2_stays_in(struct vmm_vcpu *v, int size)
+{
+	uint8_t *buf = malloc(size + XSAVE2_GUARD);
+	int i;
+
+	if (!buf)
+		run_error("malloc(%d): %s", size + XSAVE2_GUARD, strerror(errno));
+	memset(buf, 0xa5, size + XSAVE2_GUARD);
+	EXPECT_OK(vmm_get_xsave2(v, buf));
+	for (i = size; i < size + XSAVE2_GUARD && buf[i] == 0xa5; i++)
+		;
+	CHECK(i == size + XSAVE2_GUARD, "KVM_GET_XSAVE2 wrote byte %d, beyond the "
+	      "%d bytes KVM_CAP_XSAVE2 reports", i, size);
+	CHECK_EQ(xs_xcomp_bv(buf), 0, "XCOMP_BV of KVM_GET_XSAVE2 (standard format)");
+	CHECK(xs_reserved_clear(buf), "KVM_GET_XSAVE2 left reserved header bytes set");
+	free(buf);
+}
+
+/*
+ * KVM_CAP_XSAVE2 and KVM_GET_XSAVE2 came with be50b2065dfa (5.17): absent
+ * before (Debian's 5.10.262 has neither), offered from then on. Where
+ * offered, the VM reports the size /dev/kvm does, and KVM_GET_XSAVE2
+ * fills a buffer of that size and writes nothing beyond it.
+ */
+CASE(host, xsave2_offered_from_5_17,
+     SOURCES(KCOMMIT("be50b2065dfa", "kvm: x86: Add support for getting/setting expanded xstate buffer"),
+	     KVMDOC("4.134", "KVM_GET_XSAVE2")),
+     .needs = RUN_NEED_KVM)
+{
+	const struct vmm_host *h = vmm_host();
+	bool due = !vmm_kernel_before(h, 5, 17, 0);
+	struct vmm_vm *vm;
+	int size;
+
+	if (!h->xsave2_size) {
+		run_observe("absent");
+		CHECK(!due, "KVM_CAP_XSAVE2 absent on kernel %s (added in 5.17)",
+		      h->release);
+		return;
+	}
+	run_observe("%d bytes", h->xsave2_size);
+	CHECK(due, "KVM_CAP_XSAVE2 offered (%d bytes) on kernel %s, before 5.17",
+	      h->xsave2_size, h->release);
+	vm = case_vm(1, false);
+	size = vmm_vcpu_xsave2_size(vmm_vcpu(vm, 0));
+	if (size < 0)
+		run_error("%s", vmm_strerror());
+	CHECK(size == h->xsave2_size, "KVM_CAP_XSAVE2 is %d on the VM, %d on /dev/kvm",
+	      size, h->xsave2_size);
+	get_xsave2_stays_in(vmm_vcpu(vm, 0), size);
+	vmm_vm_free(vm);
 }

@@ -174,3 +174,51 @@ CASE(pkru, get_before_run_after_set_without_bit,
 	expect_get_pkru(vc, v[0], "PKRU in KVM_GET_XSAVE before the next KVM_RUN");
 	vmm_vm_free(vm);
 }
+
+/*
+ * The PKRU slot KVM_GET_XSAVE fills while the vCPU's XSTATE_BV[9] is
+ * clear (a bit-9-clear KVM_SET_XSAVE, before the next KVM_RUN; KVM keeps
+ * its own PKRU). Before b15888840207 (6.3, 6.1.22) the loop of
+ * __copy_xstate_to_uabi_buf() ran over user_xfeatures and wrote the
+ * vCPU's PKRU whatever the bit (KVM used it from 5.16: inferred, no such
+ * tree checked); since, it copies only components whose bit is set, so the
+ * slot is 0. 5.10's fill_xsave() copies only those too. Debian's 5.10.262,
+ * 6.1.192, 6.12.118 and 7.2.13 all leave it 0.
+ */
+CASE(pkru, get_slot_with_bit_clear,
+     SOURCES(KCOMMIT("b15888840207", "x86/fpu/xstate: Prevent false-positive warning in __copy_xstate_uabi_buf()"),
+	     KCODE("arch/x86/kernel/fpu/xstate.c", "__copy_xstate_to_uabi_buf()"),
+	     KCODE("arch/x86/kvm/x86.c", "fill_xsave()")),
+     .needs = NEED_PKU)
+{
+	static const struct vmm_kchange slot_follows_bit = {
+		.mainline = VMM_KV(6, 3, 0), .stable = { VMM_KV(6, 1, 22) },
+	};
+	const struct vmm_host *h = vmm_host();
+	bool zero = vmm_kernel_has(h, &slot_follows_bit) ||
+		    vmm_kernel_before(h, 5, 16, 0);
+	struct vmm_vm *vm;
+	struct vmm_vcpu *vc;
+	struct xs_state s;
+	uint32_t v[3], slot;
+
+	vm = guest_with_pkru(v);
+	vc = vmm_vcpu(vm, 0);
+	case_set_pkru(vc, false, v[2]);
+	case_get(vc, &s);
+	slot = xs_pkru(case_layout(), s.b, sizeof(s.b));
+	if (slot == v[0])
+		run_observe("slot = vCPU PKRU");
+	else if (!slot)
+		run_observe("slot 0");
+	else
+		run_observe("slot 0x%x", slot);
+	CHECK(!(xs_xstate_bv(s.b) & XS_BIT(XS_PKRU)), "KVM_GET_XSAVE right after a "
+	      "bit-9-clear KVM_SET_XSAVE has XSTATE_BV[9] set (XSTATE_BV 0x%llx)",
+	      (unsigned long long)xs_xstate_bv(s.b));
+	CHECK_EQ(slot, zero ? 0 : v[0], zero ? "PKRU slot with XSTATE_BV[9] clear "
+		 "(b15888840207: 0)" : "PKRU slot with XSTATE_BV[9] clear (before "
+		 "b15888840207: the vCPU's PKRU)");
+	CHECK_EQ(case_guest_pkru(vc), v[0], "guest RDPKRU after that KVM_GET_XSAVE");
+	vmm_vm_free(vm);
+}

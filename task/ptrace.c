@@ -14,10 +14,9 @@
 #include <sys/ptrace.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "task/task.h"
+#include "task/internal.h"
 #include "vmm/vmm.h"
 
 #define TRACEE_WAIT_MS	3000
@@ -46,36 +45,14 @@ static void __attribute__((noreturn)) tracee_main(uint32_t pkru)
 	}
 }
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/*
- * waitpid() for the tracee's next stop or exit, within TRACEE_WAIT_MS: 0
- * or -errno. A pidfd does not report ptrace stops, so this polls.
- */
+/* The tracee's next stop or exit; t->pid is 0 once it is reaped. */
 static int wait_tracee(struct task_tracee *t, int *status)
 {
-	const struct timespec tick = { .tv_nsec = 1000000 };
-	long end = now_ms() + TRACEE_WAIT_MS;
-	pid_t got;
+	int rc = task_wait(t->pid, status, TRACEE_WAIT_MS);
 
-	do {
-		got = waitpid(t->pid, status, WNOHANG);
-		if (got < 0)
-			return -errno;
-		if (got == t->pid) {
-			if (!WIFSTOPPED(*status))
-				t->pid = 0;	/* reaped */
-			return 0;
-		}
-		nanosleep(&tick, NULL);
-	} while (now_ms() < end);
-	return -ETIMEDOUT;
+	if (!rc && !WIFSTOPPED(*status))
+		t->pid = 0;
+	return rc;
 }
 
 static int wait_stop(struct task_tracee *t, const char *after)

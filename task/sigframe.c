@@ -10,7 +10,7 @@
 #include <signal.h>
 #include <string.h>
 
-#include "task/task.h"
+#include "task/internal.h"
 #include "vmm/vmm.h"
 
 #define FX_SW_OFF	464	/* struct fxregs_state.sw_reserved */
@@ -32,18 +32,26 @@ static const char *frame_problem(void *fx, const struct _fpx_sw_bytes *sw)
 	return NULL;
 }
 
+void *task_frame_xstate(void *ctx, struct _fpx_sw_bytes *sw, const char **why)
+{
+	uint8_t *fx = (uint8_t *)((ucontext_t *)ctx)->uc_mcontext.fpregs;
+
+	memcpy(sw, fx + FX_SW_OFF, sizeof(*sw));
+	*why = frame_problem(fx, sw);
+	return *why ? NULL : fx;
+}
+
 static void edit_frame(int sig, siginfo_t *si, void *ctx)
 {
 	const struct xs_layout *l = &vmm_host()->layout;
-	uint8_t *fx = (uint8_t *)((ucontext_t *)ctx)->uc_mcontext.fpregs;
 	struct task_sigframe *f = sigframe;
+	uint8_t *fx;
 	size_t size;
 
 	sigframe_ran = 1;
 	task_rdpkru(&f->handler_pkru);
-	memcpy(&sigframe_sw, fx + FX_SW_OFF, sizeof(sigframe_sw));
-	sigframe_err = frame_problem(fx, &sigframe_sw);
-	if (sigframe_err)
+	fx = task_frame_xstate(ctx, &sigframe_sw, &sigframe_err);
+	if (!fx)
 		return;
 	size = sigframe_sw.xstate_size;
 	f->frame_bv = xs_xstate_bv(fx);

@@ -53,4 +53,32 @@ struct task_sigframe {
 
 int task_sigreturn_edit(struct task_sigframe *f);
 
+/*
+ * A signal delivered on an alternate stack whose pages carry a protection
+ * key of their own (task/altstack.c), in a forked child: a kernel that
+ * cannot write or read the frame there kills it with SIGSEGV, an outcome
+ * here. The interrupted code has every key open (PKRU 0), or with
+ * deny_at_signal all but the stack's; the handler opens every key, then
+ * returns the frame as delivered, or with deny_on_return its PKRU with the
+ * stack's key denied. Needs host OSPKE and a free protection key.
+ */
+struct task_altstack {
+	bool deny_at_signal;
+	bool deny_on_return;
+	/* What the child saw. */
+	int pkey;			/* the stack's key */
+	uint32_t interrupted_pkru;	/* PKRU when the signal came */
+	bool handled;			/* the handler ran */
+	bool on_altstack;		/* ... on the alternate stack */
+	uint32_t handler_pkru;		/* PKRU at its first instruction */
+	uint64_t frame_bv;		/* the frame's XSTATE_BV as delivered */
+	uint32_t frame_pkru;		/* its PKRU slot as delivered */
+	uint32_t returned_pkru;		/* the frame's PKRU as the handler left it */
+	bool resumed;			/* the interrupted code ran on */
+	uint32_t resumed_pkru;		/* its RDPKRU then */
+	int killed_by;			/* the signal that ended the child, or 0 */
+};
+
+int task_altstack_signal(struct task_altstack *a);
+
 #endif

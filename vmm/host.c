@@ -83,12 +83,15 @@ static void probe_cpu(struct vmm_host *h)
 	host_cpuid(0xd, 0, r);
 	mask = r[0] | ((uint64_t)r[3] << 32);
 	host_cpuid(0xd, 1, r);
+	h->host_xfd = r[0] & (1u << 4);
 	mask |= r[2] | ((uint64_t)r[3] << 32);	/* supervisor components */
 	for (i = 2; i < XS_NCOMP; i++) {
 		if (!(mask & XS_BIT(i)))
 			continue;
 		host_cpuid(0xd, i, r);
 		xs_layout_add(&h->layout, i, r[0], r[1], r[2]);
+		if (r[2] & (1u << 2))	/* XFD covers this component */
+			h->xfd_xfeatures |= XS_BIT(i);
 	}
 }
 
@@ -217,8 +220,11 @@ void vmm_host_probe(struct vmm_host *h)
 	struct utsname u;
 
 	memset(h, 0, sizeof(*h));
-	if (!uname(&u))
+	if (!uname(&u)) {
 		snprintf(h->release, sizeof(h->release), "%s", u.release);
+		snprintf(h->version, sizeof(h->version), "%s", u.version);
+	}
+	h->kv = vmm_kv_parse(h->release, h->version);
 	probe_cpu(h);
 	probe_kvm(h);
 	probe_caps(h);
@@ -239,15 +245,6 @@ const struct vmm_host *vmm_host(void)
 uint64_t vmm_vcpu_xcr0(const struct vmm_host *h)
 {
 	return h->kvm_xcr0 & h->kvm_layout.xfeatures;
-}
-
-bool vmm_kernel_before(const struct vmm_host *h, unsigned int major,
-		       unsigned int minor)
-{
-	unsigned int ma = 0, mi = 0;
-
-	sscanf(h->release, "%u.%u", &ma, &mi);
-	return ma < major || (ma == major && mi < minor);
 }
 
 const char *vmm_ktree(void)

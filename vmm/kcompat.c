@@ -49,3 +49,22 @@ void kcompat_elf_fds(bool *mark, bool close_new)
 	}
 	closedir(d);
 }
+
+/*
+ * 5.10's KVM_GET_MSR_INDEX_LIST lists MSRs that KVM_GET_MSRS then refuses
+ * for this vCPU (on AMD: Intel's PMU and feature-control MSRs), which the
+ * 6.1 library's vcpu_save_state() asserts on.
+ * Drop them from the library's cached list (its own heap copy), as a VMM
+ * saves only the MSRs it can read; on later kernels nothing is dropped.
+ */
+void kcompat_saveable_msrs(struct vmm_vcpu *v)
+{
+	struct kvm_msr_list *list = (struct kvm_msr_list *)kvm_get_msr_index_list();
+	uint32_t i, n = 0;
+	uint64_t val;
+
+	for (i = 0; i < list->nmsrs; i++)
+		if (!vmm_get_msr(v, list->indices[i], &val))
+			list->indices[n++] = list->indices[i];
+	list->nmsrs = n;
+}

@@ -36,4 +36,8 @@ void vcpu_init_descriptor_tables(struct kvm_vcpu *vcpu) __attribute__((weak));
 #define KCOMPAT_MAX_FD 1024
 void kcompat_elf_fds(bool *mark, bool close_new);
 
+/* Leave out of vcpu_save_state() the MSRs this vCPU refuses (5.10). */
+struct vmm_vcpu;
+void kcompat_saveable_msrs(struct vmm_vcpu *v);
+
 #endif

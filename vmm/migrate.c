@@ -17,6 +17,7 @@ int vmm_vm_migrate(struct vmm_vm *vm)
 
 	if (vm->nr != 1)
 		return vmm_failf(EINVAL, "vmm_vm_migrate: %u vCPUs (one only)", vm->nr);
+	kcompat_saveable_msrs(v);
 	state = vcpu_save_state(v->vcpu);
 	kvm_vm_release(vm->vm);
 	v->vcpu = vm_recreate_with_one_vcpu(vm->vm);

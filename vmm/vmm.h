@@ -87,12 +87,30 @@ int vmm_guest_seq(struct vmm_vcpu *v, struct vmm_step *steps, unsigned int n,
  */
 int vmm_vcpu_pke_off(struct vmm_vcpu *v);
 int vmm_vcpu_hide_pku(struct vmm_vcpu *v);
+/*
+ * The xfeatures of the vCPU's CPUID.(EAX=0xD,ECX=0) set to exactly
+ * xfeatures, before vmm_start(), XCR0 first narrowed to fit; KVM derives
+ * what KVM_SET_XSAVE and KVM_GET_XSAVE allow from it. Gaining a dynamic
+ * component (AMX) needs vmm_guest_perm() before the VM was created.
+ * -EOPNOTSUPP when KVM took the call but kept another CPUID.
+ */
+int vmm_vcpu_set_xfeatures(struct vmm_vcpu *v, uint64_t xfeatures);
+
+/* Guest permission for XSAVE component i (ARCH_REQ_XCOMP_GUEST_PERM). */
+int vmm_guest_perm(int i);
+
+/* One MSR through KVM_GET_MSRS / KVM_SET_MSRS (host-initiated). */
+#define VMM_MSR_IA32_XFD 0x1c4
+int vmm_get_msr(struct vmm_vcpu *v, uint32_t index, uint64_t *val);
+int vmm_set_msr(struct vmm_vcpu *v, uint32_t index, uint64_t val);
 
 /* XSAVE state of a vCPU, standard format (KVM API doc 4.42, 4.43, 4.137). */
 int vmm_get_xsave(struct vmm_vcpu *v, void *buf);	/* XS_KVM_SIZE bytes */
 int vmm_set_xsave(struct vmm_vcpu *v, const void *buf);
 int vmm_get_xsave2(struct vmm_vcpu *v, void *buf);	/* vmm_xsave2_size() */
 int vmm_xsave2_size(void);
+/* The KVM_GET_XSAVE2 size for this VM now (after vmm_guest_perm()). */
+int vmm_vcpu_xsave2_size(struct vmm_vcpu *v);
 int vmm_get_xcr0(struct vmm_vcpu *v, uint64_t *xcr0);
 int vmm_set_xcr0(struct vmm_vcpu *v, uint64_t xcr0);
 

@@ -2,6 +2,10 @@
 /* The XSAVE and XCR ioctls of a vCPU (KVM API doc 4.42-4.45, 4.137). */
 #include <errno.h>
 #include <string.h>
+#include <asm/prctl.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "vmm/internal.h"
 
@@ -59,4 +63,27 @@ int vmm_set_xcr0(struct vmm_vcpu *v, uint64_t xcr0)
 	xcrs.xcrs[0].xcr = 0;
 	xcrs.xcrs[0].value = xcr0;
 	return vmm_vcpu_ioctl(v, KVM_SET_XCRS, &xcrs);
+}
+
+/* KVM_CAP_XSAVE2 asked of the VM: the size covers the xfeatures this
+ * process holds guest permission for now, not at the host probe. */
+int vmm_vcpu_xsave2_size(struct vmm_vcpu *v)
+{
+	int r = ioctl(v->vm->vm->fd, KVM_CHECK_EXTENSION, KVM_CAP_XSAVE2);
+
+	if (r < 0)
+		return vmm_fail("KVM_CHECK_EXTENSION(KVM_CAP_XSAVE2)", errno);
+	return r > XS_KVM_SIZE ? r : XS_KVM_SIZE;
+}
+
+/*
+ * Dynamic components (AMX) need the process's permission before its first
+ * vCPU exists: KVM locks the guest permissions when it allocates one.
+ */
+int vmm_guest_perm(int component)
+{
+	if (syscall(SYS_arch_prctl, ARCH_REQ_XCOMP_GUEST_PERM, component))
+		return vmm_failf(errno, "arch_prctl(ARCH_REQ_XCOMP_GUEST_PERM, %d): %s (%s)",
+				 component, strerror(errno), vmm_errname(errno));
+	return 0;
 }
