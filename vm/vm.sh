@@ -145,7 +145,7 @@ upstream() {
 }
 
 build() {
-	local deps="cpio xz-utils kmod"
+	local deps="cpio xz-utils zstd kmod binutils"
 	# A QEMU of one's own needs no Debian package.
 	[ -n "${XSAVE_ABI_QEMU:-}" ] || deps="qemu-system-x86 $deps"
 	scripts/deps.sh $deps || exit 2
@@ -193,6 +193,9 @@ prepare() {
 		;;
 	esac
 	echo "$kdir" >"$run/kdir"
+	# Once per cached kernel: the ELF image QEMU boots without decompressing.
+	[ -s "$kdir/vmlinux" ] && [ "$kdir/vmlinux" -nt "$kdir/vmlinuz" ] ||
+		"$here/vmlinux.sh" "$kdir/vmlinuz" "$kdir/vmlinux" || rm -f "$kdir/vmlinux"
 	series=$(cat "$kdir/series")
 	echo "$series" >"$run/label"
 	[ "$upstream" = 1 ] || return 0
@@ -207,15 +210,17 @@ prepare() {
 # boot RUN: one boot of the run folder's kernel, bounded; RUN/error says
 # why when nothing came back.
 boot() {
-	local run=$1 label kdir t0 t1 rc up=-
+	local run=$1 label kdir image t0 t1 rc up=-
 	label=$(cat "$run/label")
 	kdir=$(cat "$run/kdir")
+	image=$kdir/vmlinuz
+	[ -s "$kdir/vmlinux" ] && image=$kdir/vmlinux
 	[ -f "$run/upstream" ] && [ ! -f "$run/in/state-only" ] && up=$(cat "$run/upstream")
 	"$here/initramfs.sh" "$run/initrd.cpio" "$kdir" "$busybox" "$harness" "$up" \
 		"$run/args" "$run/in" || { echo "building the initramfs failed" >"$run/error"; return 0; }
 	echo "vm: $label: booting $(cat "$run/package")$(what_for "$run") (limit ${limit} s)" >&2
 	t0=$(date +%s%N)
-	"$here/boot.sh" "$kdir/vmlinuz" "$run/initrd.cpio" "$run" "$limit" 2>"$run/error"
+	"$here/boot.sh" "$image" "$run/initrd.cpio" "$run" "$limit" 2>"$run/error"
 	rc=$?
 	t1=$(date +%s%N)
 	# boot.sh stopped by a signal (sent to it alone): so is the whole run.
@@ -240,19 +245,22 @@ state_name() {
 	printf '%s' "$(cat "$1/label")" | tr -c 'A-Za-z0-9' '_'
 }
 
-# round RUN...: boot each, as many at once as $jobs.
-round() {
-	local run n=0
-	for run in "$@"; do
-		[ -f "$run/error" ] && continue
-		if [ "$n" -ge "$jobs" ]; then
-			wait -n
-			n=$((n - 1))
-		fi
-		boot "$run" &
-		n=$((n + 1))
-	done
+# start RUN: boot it in the background, once fewer than $jobs boots run.
+running=0
+start() {
+	[ -f "$1/error" ] && return 0
+	if [ "$running" -ge "$jobs" ]; then
+		wait -n
+		running=$((running - 1))
+	fi
+	boot "$1" &
+	running=$((running + 1))
+}
+
+# finish: wait for every boot started.
+finish() {
 	wait
+	running=0
 }
 
 # Cross-kernel migration: a second boot of each kernel that booted, to
@@ -295,6 +303,7 @@ step "$here/fetch.sh" "$cache" busybox >"$work/busybox" || exit 2
 busybox=$(cat "$work/busybox")
 dirs=()
 n=${#kernels[@]}
+# Each kernel boots as soon as it is ready, while the next one is fetched.
 for ((i = 1; i <= n; i++)); do
 	run=$work/$i
 	step prepare "${kernels[i - 1]}" "$run" || exit 2
@@ -303,10 +312,12 @@ for ((i = 1; i <= n; i++)); do
 	mkdir -p "$run/in"
 	[ "$n" -lt 2 ] || touch "$run/in/save"
 	dirs+=("$run")
+	start "$run"
 done
-round "${dirs[@]}"
+finish
 if [ "$n" -ge 2 ]; then
 	loads
-	round "${dirs[@]:n}"
+	for run in "${dirs[@]:n}"; do start "$run"; done
+	finish
 fi
 exec "$harness" compose ${json:+--json "$json"} ${junit:+--junit "$junit"} "${dirs[@]}"
