@@ -75,7 +75,11 @@ static const char *unmet(unsigned int needs)
 		return "KVM does not offer PKU to guests "
 		       "(KVM_GET_SUPPORTED_CPUID 7.0:ECX[3] clear)";
 	if ((needs & RUN_NEED_XSAVE2) && !h->xsave2_size)
-		return "KVM_CAP_XSAVE2 not supported (KVM_CHECK_EXTENSION returned 0)";
+		return vmm_kernel_before(h, 5, 17, 0) ?
+		       "KVM_CAP_XSAVE2 not offered: the kernel predates 5.17, whose "
+		       "be50b2065dfa (\"kvm: x86: Add support for getting/setting "
+		       "expanded xstate buffer\") added it" :
+		       "KVM_CAP_XSAVE2 not supported (KVM_CHECK_EXTENSION returned 0)";
 	if ((needs & RUN_NEED_XCOMP_SUPP) && h->xcomp_err) {
 		snprintf(why, sizeof(why), "KVM_GET_DEVICE_ATTR(KVM_X86_XCOMP_GUEST_SUPP)"
 			 " on /dev/kvm failed: %s", vmm_errname(h->xcomp_err));

@@ -48,7 +48,8 @@ char *host_report_ktap(const struct vmm_host *h)
 
 	if (!f)
 		return NULL;
-	fprintf(f, "# kernel: %s\n", h->release);
+	fprintf(f, "# kernel: %s (version %u.%u.%u)\n", h->release, h->kv >> 24,
+		(h->kv >> 16) & 0xff, h->kv & 0xffff);
 	fprintf(f, "# KVM selftests library: kernel tree %s\n", vmm_ktree());
 	fprintf(f, "# cpu: %s family 0x%x model 0x%x stepping %u\n", h->vendor,
 		h->family, h->model, h->stepping);
