@@ -294,10 +294,12 @@ static const struct {
 	  "KVM_GET_XSAVE{2}\", backported to some stable kernels); set the "
 	  "guest CPUID before KVM_SET_XSAVE and keep XSTATE_BV within it; "
 	  "xsave-abi -g cpuid on that host tells" },
-	{ 0, KV(6, 2), "before 6.3", "KVM_GET_XSAVE writes the PKRU slot even "
-	  "with XSTATE_BV bit 9 clear (since 6.3 the slot is 0 then); take "
-	  "PKRU from the slot only when bit 9 is set, and never compare "
-	  "buffers from the two sides byte for byte" },
+	/* pkru.get_slot_with_bit_clear: 5.10 copies only set components. */
+	{ KV(5, 16), KV(6, 2), "5.16 to 6.2", "KVM_GET_XSAVE writes the PKRU "
+	  "slot even with XSTATE_BV bit 9 clear (0 since \"x86/fpu/xstate: "
+	  "Prevent false-positive warning in __copy_xstate_uabi_buf()\", in "
+	  "6.3 and 6.1.22); take PKRU from the slot only when bit 9 is set, and "
+	  "never compare buffers from the two sides byte for byte" },
 };
 
 static unsigned int kernel_rule(const char *side, const struct compat_host *h,

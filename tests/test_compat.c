@@ -164,11 +164,12 @@ static const struct {
 	const char *release;
 	int n;
 } kernels[] = {
-	{ "5.10.0-30-amd64", 1 },	/* before 6.3 */
-	{ "5.14", 2 },			/* ptrace, before 6.3 */
-	{ "5.17.1", 3 },		/* ptrace, 5.17 to 6.5, before 6.3 */
+	{ "5.10.0-30-amd64", 0 },
+	{ "5.14", 1 },			/* ptrace */
+	{ "5.16.2", 2 },		/* ptrace, 5.16 to 6.2 */
+	{ "5.17.1", 3 },		/* ptrace, 5.17 to 6.5, 5.16 to 6.2 */
 	{ "6.0.19", 3 },
-	{ "6.1.0-38-amd64", 2 },	/* 5.17 to 6.5, before 6.3 */
+	{ "6.1.0-38-amd64", 2 },	/* 5.17 to 6.5, 5.16 to 6.2 */
 	{ "6.2.16", 2 },
 	{ "6.3.0", 1 },			/* 5.17 to 6.5 */
 	{ "6.5.13", 1 },
@@ -193,11 +194,11 @@ static void test_kernels(void)
 	       "runs 6.1.0-38-amd64 (5.17 to 6.5): KVM_SET_XSAVE may reject");
 	expect("newer to older", base, a, 3, "hazard: kernel: the source runs "
 	       "6.12.48-amd64, a newer series than the destination's 6.1.0-38-amd64");
-	expect("6.1 source: its PKRU slot", a, base, 2, "(before 6.3): "
+	expect("6.1 source: its PKRU slot", a, base, 2, "(5.16 to 6.2): "
 	       "KVM_GET_XSAVE writes the PKRU slot even with XSTATE_BV bit 9 clear");
 	free(a);
 	a = with(base, "\"kernel\":\"6.12.48-amd64\"", "\"kernel\":\"5.15.0\"");
-	expect("5.15 source: ptrace", a, base, 2, "(5.14 to 6.0): "
+	expect("5.15 source: ptrace", a, base, 1, "(5.14 to 6.0): "
 	       "PTRACE_SETREGSET(NT_X86_XSTATE) ignores PKRU");
 	free(a);
 }
