@@ -315,6 +315,15 @@ static unsigned int kernel_rule(const char *side, const struct compat_host *h,
 	return n;
 }
 
+/* compat --kernel-hazards: the kernel ranges, as the docs show them. */
+static void list_kernel_hazards(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(kernel_ranges); i++)
+		printf("- %s: %s\n", kernel_ranges[i].range, kernel_ranges[i].what);
+}
+
 static unsigned int newer_rule(const struct compat_host *s,
 			       const struct compat_host *d, FILE *out)
 {
@@ -372,14 +381,17 @@ static void compat_usage(FILE *f)
 {
 	fprintf(f,
 "usage: xsave-abi compat SRC.json DST.json\n"
+"       xsave-abi compat --kernel-hazards\n"
 "Lists the hazards of migrating a guest from the host SRC.json describes to\n"
 "DST.json's: files from xsave-abi host --json, or a run's --json output.\n"
+"--kernel-hazards lists the kernel series it warns about, and why.\n"
 "\n"
 "Exit status: 0 compatible, 1 hazards found, 2 usage error or bad input.\n");
 }
 
 static const struct option compat_opts[] = {
 	{ "help", no_argument, NULL, 'h' },
+	{ "kernel-hazards", no_argument, NULL, 'k' },
 	{ 0 },
 };
 
@@ -388,6 +400,7 @@ static const struct option compat_opts[] = {
 int run_cmd_compat(int argc, char **argv)
 {
 	struct compat_host src, dst;
+	bool kernels = false;
 	unsigned int n;
 	int opt;
 
@@ -396,10 +409,18 @@ int run_cmd_compat(int argc, char **argv)
 			compat_usage(stdout);
 			return 0;
 		}
+		if (opt == 'k') {
+			kernels = true;
+			continue;
+		}
 		compat_usage(stderr);
 		return CMD_EXIT_USAGE;
 	}
-	if (argc - optind != 2) {
+	if (kernels && argc == optind) {
+		list_kernel_hazards();
+		return 0;
+	}
+	if (kernels || argc - optind != 2) {
 		compat_usage(stderr);
 		return CMD_EXIT_USAGE;
 	}
