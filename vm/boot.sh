@@ -14,6 +14,11 @@ set -u
 kernel=$1 initrd=$2 work=$3 limit=$4
 
 qemu=${XSAVE_ABI_QEMU:-qemu-system-x86_64}
+# What a boot needs no time for (measured: 0.7 s of a 3.8 s boot of 6.12):
+# the machine has no PCI device it uses (the serial ports are ISA, the
+# initramfs comes by fw_cfg), TCG's TSC is steady, and the crypto
+# self-tests and the timer check test nothing the suite depends on.
+cmdline='console=ttyS0 panic=-1 quiet pci=off tsc=reliable no_timer_check cryptomgr.notests'
 mkdir -p "$work"
 rm -rf "$work/out" "$work/results.bin" "$work/results.tar"
 : >"$work/console.log"
@@ -27,7 +32,7 @@ timeout --foreground -s KILL "$limit" "$qemu" -accel tcg -cpu max -m 1G -smp 1 -
 	-net none -display none -monitor none \
 	-serial "file:$work/console.log" -serial "file:$work/results.bin" \
 	-kernel "$kernel" -initrd "$initrd" \
-	-append 'console=ttyS0 panic=-1 quiet' </dev/null >"$work/qemu.log" 2>&1 &
+	-append "$cmdline" </dev/null >"$work/qemu.log" 2>&1 &
 pid=$!
 
 # A signal is not a failed boot: QEMU goes (timeout passes SIGTERM on; KILL

@@ -303,18 +303,27 @@ step "$here/fetch.sh" "$cache" busybox >"$work/busybox" || exit 2
 busybox=$(cat "$work/busybox")
 dirs=()
 n=${#kernels[@]}
-# Each kernel boots as soon as it is ready, while the next one is fetched.
+for ((i = 1; i <= n; i++)); do dirs+=("$work/$i"); done
+# The longest boots first (by the last run's times, kept in the cache), so
+# that the two rounds end together; each kernel boots as soon as it is
+# ready, while the next one is fetched.
+mkdir -p "$cache/times"
 for ((i = 1; i <= n; i++)); do
+	echo "$(cat "$cache/times/${kernels[i - 1]##*/}" 2>/dev/null || echo 999999) $i"
+done | sort -rn | cut -d' ' -f2 >"$work/order"
+while read -r i; do
 	run=$work/$i
 	step prepare "${kernels[i - 1]}" "$run" || exit 2
 	: >"$run/args"
 	[ ${#hargs[@]} -eq 0 ] || printf '%s\n' "${hargs[@]}" >"$run/args"
 	mkdir -p "$run/in"
 	[ "$n" -lt 2 ] || touch "$run/in/save"
-	dirs+=("$run")
 	start "$run"
-done
+done <"$work/order"
 finish
+for ((i = 1; i <= n; i++)); do
+	[ -f "$work/$i/error" ] || cp "$work/$i/wall_ms" "$cache/times/${kernels[i - 1]##*/}"
+done
 if [ "$n" -ge 2 ]; then
 	loads
 	for run in "${dirs[@]:n}"; do start "$run"; done
