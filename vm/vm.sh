@@ -134,10 +134,10 @@ upstream() {
 		scripts/deps.sh linux-source-6.1 >&2 || src="" ;;
 	*) src=$(step "$here/fetch.sh" "$cache" source "$series" 2>"$dir/.why") || src="" ;;
 	esac
-	if [ -n "$src" ] && step make -s O="$dir" KSRC="$src" upstream >"$dir.log" 2>&1; then
+	if [ -n "$src" ] && step make -s O="$dir" KSRC="$src" upstream >"$dir/upstream.log" 2>&1; then
 		return 0
 	fi
-	why=$(tail -n 1 "$dir/.why" "$dir.log" 2>/dev/null | grep -v '^==>' | grep . | tail -n 1)
+	why=$(tail -n 1 "$dir/.why" "$dir/upstream.log" 2>/dev/null | grep -v '^==>' | grep . | tail -n 1)
 	mkdir -p "$dir/upstream"
 	for t in state_test xcr0_cpuid_test cpuid_test amx_test pkey_sighandler_tests protection_keys; do
 		echo "$t missing: no selftests from the $series tree: ${why:-unknown reason}"
