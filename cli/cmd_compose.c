@@ -89,12 +89,12 @@ static char *read_line(const char *dir, const char *name)
 /* The last n lines of text, in place. */
 static char *last_lines(char *text, unsigned int n)
 {
-	size_t len = text ? strlen(text) : 0;
-	char *p = text + len;
+	char *p;
 
 	if (!text)
 		return NULL;
-	if (len && p[-1] == '\n')
+	p = text + strlen(text);
+	if (p > text && p[-1] == '\n')
 		p--;
 	while (p > text && n) {
 		p--;
@@ -303,21 +303,21 @@ static void read_harness(struct report_kernel *k, const char *out)
 	k->harness_stderr = read_tail(out, "stderr", TEXT_MAX);
 	snprintf(path, sizeof(path), "%s/results.json", out);
 	text = cmd_read_all(path, CMD_JSON_FILE_MAX, &len);
-	if (text && !cmd_run_json_parse(text, len, &k->harness, why, sizeof(why))) {
-		free(text);
-		return;
-	}
-	free(text);
-	err = last_lines(read_tail(out, "stderr", 4096), 2);
+	if (!text)
+		snprintf(why, sizeof(why), "results.json: %s", strerror(errno));
+	else if (!cmd_run_json_parse(text, len, &k->harness, why, sizeof(why)))
+		goto done;
+	err = last_lines(k->harness_stderr ? strdup(k->harness_stderr) : NULL, 2);
 	if (err)
 		for (char *p = err; *p; p++)
 			if (*p == '\n')
 				*p = ' ';
 	if (asprintf(&k->error, "the harness wrote no usable results (exit code "
-		     "%d): %s: %s", k->harness_rc, len || text ? why : strerror(errno),
-		     err ? err : "") < 0)
+		     "%d): %s: %s", k->harness_rc, why, err ? err : "") < 0)
 		k->error = NULL;
 	free(err);
+done:
+	free(text);
 }
 
 static int read_kernel(struct report_kernel *k, const char *run)

@@ -198,6 +198,21 @@ static void line_end(FILE *f, struct line *l)
 	l->s[0] = '\0';
 }
 
+/* A table's title, then its head: first, padded to w1, and a column of
+ * width w per kernel. */
+static void table_head(FILE *f, const char *title, const char *first, int w1,
+		       int w, const struct report_multi *m)
+{
+	struct line l = { .n = 0 };
+	unsigned int k;
+
+	fprintf(f, "# %s\n", title);
+	cat(&l, "#   %-*s", w1, first);
+	for (k = 0; k < m->nk; k++)
+		cat(&l, " %-*s", w, m->k[k].label);
+	line_end(f, &l);
+}
+
 /* text's lines on f, each after prefix. */
 static void put_prefixed(FILE *f, const char *prefix, const char *text)
 {
@@ -282,15 +297,11 @@ static void kernel_ktap(FILE *f, const struct report_kernel *k)
 static void put_comparison(FILE *f, const struct report_multi *m,
 			   const struct rows *t)
 {
+	struct line l = { .n = 0 };
 	unsigned int i, k, ndiff = 0;
 
-	struct line l = { .n = 0 };
-
-	fputs("# comparison, case by kernel (* marks a difference, - not run):\n", f);
-	cat(&l, "#   %-46s", "case");
-	for (k = 0; k < m->nk; k++)
-		cat(&l, " %-8s", m->k[k].label);
-	line_end(f, &l);
+	table_head(f, "comparison, case by kernel (* marks a difference, - not run):",
+		   "case", 46, 8, m);
 	for (i = 0; i < t->n; i++) {
 		bool d = row_differs(&t->r[i], m->nk);
 
@@ -343,16 +354,12 @@ static void put_differences(FILE *f, const struct report_multi *m,
 static void put_matrices(FILE *f, const struct report_multi *m)
 {
 	char text[1200];
+	struct line l = { .n = 0 };
 	enum run_matrix c;
 	unsigned int i, k;
 
-	struct line l = { .n = 0 };
-
-	fputs("# pkru matrix by kernel (what PKRU became):\n", f);
-	cat(&l, "#   %-24s", "interface, XSTATE_BV[9]");
-	for (k = 0; k < m->nk; k++)
-		cat(&l, " %-13s", m->k[k].label);
-	line_end(f, &l);
+	table_head(f, "pkru matrix by kernel (what PKRU became):",
+		   "interface, XSTATE_BV[9]", 24, 13, m);
 	for (i = 0; (c = report_matrix_at(i)) != RUN_MATRIX_NONE; i++) {
 		cat(&l, "#   %-24s", report_matrix_name(c));
 		for (k = 0; k < m->nk; k++) {
@@ -383,17 +390,12 @@ static const struct run_outcome *move(const struct report_multi *m,
 
 static void put_move_table(FILE *f, const struct report_multi *m)
 {
+	struct line l = { .n = 0 };
 	const struct run_outcome *o;
 	unsigned int a, b;
 
-	struct line l = { .n = 0 };
-
-	fputs("# cross-kernel state moves, saved under (row) x loaded under "
-	      "(column):\n", f);
-	cat(&l, "#   %-10s", "from \\ to");
-	for (b = 0; b < m->nk; b++)
-		cat(&l, " %-8s", m->k[b].label);
-	line_end(f, &l);
+	table_head(f, "cross-kernel state moves, saved under (row) x loaded under "
+		   "(column):", "from \\ to", 10, 8, m);
 	for (a = 0; a < m->nk; a++) {
 		cat(&l, "#   %-10s", m->k[a].label);
 		for (b = 0; b < m->nk; b++) {

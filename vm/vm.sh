@@ -139,7 +139,8 @@ upstream() {
 	fi
 	why=$(tail -n 1 "$dir/.why" "$dir/upstream.log" 2>/dev/null | grep -v '^==>' | grep . | tail -n 1)
 	mkdir -p "$dir/upstream"
-	for t in state_test xcr0_cpuid_test cpuid_test amx_test pkey_sighandler_tests protection_keys; do
+	# The tests mk/upstream.mk builds, as it names them.
+	for t in $(sed -n 's/^\(KVM\|MM\)_TESTS := //p' mk/upstream.mk); do
 		echo "$t missing: no selftests from the $series tree: ${why:-unknown reason}"
 	done >"$dir/upstream/list"
 }
