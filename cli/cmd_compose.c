@@ -12,6 +12,8 @@
  *     [error] release kvm_amd_params results.json rc stderr
  *     upstream/list                NAME, or NAME missing: REASON
  *     upstream/NAME.rc NAME.log    kselftest's exit code and output
+ *     [upstream/error]             why none came back (vm.sh: the boot of
+ *                                  the selftests alone sent nothing)
  *     state/save.rc save.log       the state file this kernel saved
  *     state/load-SOURCE.ktap .rc   loading the one SOURCE saved
  * SOURCE is a label with every byte but letters and digits as '_'.
@@ -224,7 +226,7 @@ static void apply_known(const struct report_kernel *k, struct run_outcome *o)
  * timeout's 124 (or a TERM) a timeout, anything else a failure; and a
  * failure its output states. */
 static int read_test(struct report_kernel *k, const char *dir, char *line,
-		     int limit)
+		     int limit, const char *why)
 {
 	char *missing = strstr(line, " missing: "), name[256];
 	struct run_outcome *o;
@@ -264,7 +266,8 @@ static int read_test(struct report_kernel *k, const char *dir, char *line,
 	if (rc == 124 || rc == 143)
 		snprintf(o->reason, sizeof(o->reason), "timed out after %d s", limit);
 	else if (rc < 0)
-		snprintf(o->reason, sizeof(o->reason), "it left no exit code");
+		snprintf(o->reason, sizeof(o->reason), "%s",
+			 why ? why : "it left no exit code");
 	else
 		snprintf(o->reason, sizeof(o->reason), "exit code %d", rc);
 	o->result = RUN_FAIL;
@@ -277,19 +280,18 @@ static int read_upstream(struct report_kernel *k, const char *run,
 			 const char *out)
 {
 	char *list = read_tail(out, "upstream/list", TEXT_MAX), *line, *save;
-	int limit = number(run, "upstream_timeout", 60);
+	char *why = read_line(out, "upstream/error");
+	int limit = number(run, "upstream_timeout", 60), ret = 0;
 
-	if (!list)
-		return 0;
-	k->has_upstream = true;
-	for (line = strtok_r(list, "\n", &save); line;
+	if (list)
+		k->has_upstream = true;
+	for (line = list ? strtok_r(list, "\n", &save) : NULL; line && !ret;
 	     line = strtok_r(NULL, "\n", &save))
-		if (*line && read_test(k, out, line, limit)) {
-			free(list);
-			return -1;
-		}
+		if (*line && read_test(k, out, line, limit, why))
+			ret = -1;
 	free(list);
-	return 0;
+	free(why);
+	return ret;
 }
 
 /* The harness's own run, from its --json; an unusable one is the run's

@@ -201,6 +201,18 @@ check "a known failure of a series' selftest is an XFAIL with its hazard, anothe
 	'grep -q "^    ok 1 upstream.state_test # XFAIL 5.10.s KVM_GET_MSR_INDEX_LIST lists MSRs that KVM_GET_MSRS refuses on AMD .* (exit code 254)$" $f/k1.ktap &&
 	 has "    not ok 1 upstream.state_test" $f/k2.ktap'
 
+# The selftests' own boot sent nothing back (vm.sh merge_upstream): each
+# test it lists fails with that reason, a missing one stays a skip.
+run 6.12 "$f/noup" 0
+printf 'state_test\ncpuid_test missing: not in the tree\n' >"$f/noup/out/upstream/list"
+echo "the boot that ran the selftests sent nothing back: QEMU killed after 120 s" \
+	>"$f/noup/out/upstream/error"
+$compose "$f/noup" >"$f/noup.ktap"
+check "selftests whose boot sent nothing: a failure with that boot's reason" \
+	'has "    # upstream.state_test: the boot that ran the selftests sent nothing back: QEMU killed after 120 s" $f/noup.ktap &&
+	 has "    not ok 1 upstream.state_test" $f/noup.ktap &&
+	 has "    ok 2 upstream.cpuid_test # SKIP not in the tree" $f/noup.ktap'
+
 run 6.12 "$f/ok" 0
 python3 - "$f/ok/out/results.json" <<'PY'
 import json, sys

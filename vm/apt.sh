@@ -36,6 +36,8 @@ apt_suites() {
 # (a proxy may be set there); its update hooks are cleared, since they
 # would act on the system's package cache. Sandbox user root: apt runs as
 # whoever runs it (as root, _apt could not write a private download folder).
+# The binary caches kept, even where apt.conf.d turns them off (container
+# images do): without them each apt-cache call parses the lists, about 1 s.
 apt_conf() {
 	cat <<EOF
 Dir::Etc::SourceList "$2/sources.list";
@@ -45,6 +47,8 @@ Dir::Etc::PreferencesParts "/dev/null";
 Dir::State::Lists "$2/lists";
 Dir::State::status "/dev/null";
 Dir::Cache "$2/cache";
+Dir::Cache::pkgcache "pkgcache.bin";
+Dir::Cache::srcpkgcache "srcpkgcache.bin";
 #clear APT::Architectures;
 APT::Architectures:: "amd64";
 Acquire::Languages "none";

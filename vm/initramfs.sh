@@ -7,7 +7,8 @@
 #   UPSTREAM_DIR holds the static selftests and their list (mk/upstream.mk)
 #   ARGS_FILE    the harness's arguments, one per line
 #   IN_DIR       copied to /in: state files to load (SOURCE.state), and the
-#                flags "save" (save one) and "state-only" (nothing else)
+#                flags "save" (save one), "state-only" (nothing else) and
+#                "upstream-only" (the selftests alone)
 # Module options come from vm/modules.conf, never from the kernel command line
 # (busybox insmod does not read it).
 set -eu

@@ -9,7 +9,8 @@
 # The boots run in parallel, as many at once as there are cores
 # ($XSAVE_ABI_JOBS to change it), in two rounds: each kernel's suite, which
 # also saves a state file, then, with several kernels, a boot per kernel
-# that loads the state files the others saved. The harness then writes the
+# that loads the state files the others saved; with fewer kernels than
+# cores, a kernel's selftests boot beside its suite. The harness writes the
 # report from the boots' folders (xsave-abi compose).
 # SIGINT, SIGTERM or SIGHUP stop every process it started (QEMU included)
 # and end it by the same signal; nothing else boots, no report is written.
@@ -237,6 +238,7 @@ what_for() {
 		[ -f "$f" ] && n="$n $(basename "$f" .state)"
 	done
 	[ -f "$1/in/state-only" ] && echo " to load the state files of:$n" && return
+	[ -f "$1/in/upstream-only" ] && echo " for its selftests alone" && return
 	[ -n "$n" ] && echo ", loading the state files of:$n"
 }
 
@@ -256,6 +258,37 @@ start() {
 	fi
 	boot "$1" &
 	running=$((running + 1))
+}
+
+# split RUN: with cores to spare, the kernel's selftests in a boot of their
+# own (RUN.up) beside the suite's; merge_upstream puts their results back.
+split() {
+	local run=$1 up=$1.up f
+	[ -f "$run/upstream" ] && [ ! -f "$run/error" ] || return 0
+	mkdir -p "$up/in"
+	for f in label package machine kdir upstream upstream_timeout; do
+		cp "$run/$f" "$up/"
+	done
+	: >"$up/args"
+	touch "$up/in/upstream-only"
+	rm "$run/upstream"
+}
+
+# merge_upstream RUN: RUN.up's selftest results into RUN/out, as if one
+# boot had run both; when that boot sent nothing, each test fails with why.
+merge_upstream() {
+	local run=$1 up=$1.up why
+	[ -d "$up" ] && [ -d "$run/out" ] || return 0
+	rm -rf "$run/out/upstream"
+	if [ -f "$up/out/upstream/list" ]; then
+		mv "$up/out/upstream" "$run/out/upstream"
+		return 0
+	fi
+	why=$(cat "$up/error" "$up/out/error" 2>/dev/null | head -n 1)
+	mkdir -p "$run/out/upstream"
+	cp "$(cat "$up/upstream")/list" "$run/out/upstream/list"
+	echo "the boot that ran the selftests sent nothing back: ${why:-no reason given}" \
+		>"$run/out/upstream/error"
 }
 
 # finish: wait for every boot started.
@@ -319,9 +352,12 @@ while read -r i; do
 	[ ${#hargs[@]} -eq 0 ] || printf '%s\n' "${hargs[@]}" >"$run/args"
 	mkdir -p "$run/in"
 	[ "$n" -lt 2 ] || touch "$run/in/save"
+	[ "$n" -ge "$jobs" ] || split "$run"
+	[ ! -d "$run.up" ] || start "$run.up"
 	start "$run"
 done <"$work/order"
 finish
+for ((i = 1; i <= n; i++)); do merge_upstream "$work/$i"; done
 for ((i = 1; i <= n; i++)); do
 	[ -f "$work/$i/error" ] || cp "$work/$i/wall_ms" "$cache/times/${kernels[i - 1]##*/}"
 done
