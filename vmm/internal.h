@@ -30,4 +30,7 @@ int __vmm_vcpu_ioctl(struct vmm_vcpu *v, unsigned long cmd, const char *name,
 		     void *arg);
 #define vmm_vcpu_ioctl(v, cmd, arg) __vmm_vcpu_ioctl(v, cmd, #cmd, arg)
 
+/* The vCPU's CPUID (KVM_GET_CPUID2) in *c, to free() on success. */
+int vmm_vcpu_cpuid(struct vmm_vcpu *v, struct kvm_cpuid2 **c);
+
 #endif

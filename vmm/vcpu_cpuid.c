@@ -30,8 +30,7 @@ int vmm_vcpu_pke_off(struct vmm_vcpu *v)
 	return vmm_set_xcr0(v, v->xcr0);
 }
 
-/* The vCPU's CPUID (KVM_GET_CPUID2) in *c, to free() on success. */
-static int vcpu_cpuid(struct vmm_vcpu *v, struct kvm_cpuid2 **c)
+int vmm_vcpu_cpuid(struct vmm_vcpu *v, struct kvm_cpuid2 **c)
 {
 	int rc;
 
@@ -56,7 +55,7 @@ static int edit_cpuid(struct vmm_vcpu *v, int (*edit)(struct kvm_cpuid2 *c,
 
 	if (v->started)
 		return vmm_failf(EBUSY, "KVM_SET_CPUID2: vCPU already ran");
-	rc = vcpu_cpuid(v, &c);
+	rc = vmm_vcpu_cpuid(v, &c);
 	if (rc)
 		return rc;
 	rc = edit(c, arg);
@@ -124,7 +123,7 @@ static int check_xfeatures(struct vmm_vcpu *v, uint64_t xfeatures)
 	struct kvm_cpuid_entry2 *e;
 	struct kvm_cpuid2 *c;
 	uint64_t now = 0;
-	int rc = vcpu_cpuid(v, &c);
+	int rc = vmm_vcpu_cpuid(v, &c);
 
 	if (rc)
 		return rc;

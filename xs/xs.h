@@ -96,6 +96,9 @@ int xs_gen_full(const struct xs_layout *l, void *buf, size_t size,
 		uint64_t xcr0, uint64_t seed);
 void xs_expand_init(const struct xs_layout *l, void *buf, size_t size,
 		    uint64_t mask);
+/* QEMU's field-by-field rebuild of a KVM_GET_XSAVE buffer (xs_fields.c). */
+int xs_rebuild_fields(const struct xs_layout *l, const void *in, void *out,
+		      size_t size, uint64_t comps);
 int xs_diff(const struct xs_layout *l, const void *a, const void *b,
 	    size_t size, uint64_t mask, FILE *out);
 
