@@ -31,6 +31,9 @@ XS_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -MMD -MP \
 	$(CFLAGS)
 XS_LDFLAGS := -no-pie -pthread $(LDFLAGS)
 LDLIBS := -lcap -ldl -ljansson
+# The L2 guest QEMU runs (group qemu) and the QEMU driver: before
+# HARNESS_OBJS, which takes QEMU_OBJS.
+include mk/l2.mk
 
 RUNNER_SRCS := $(wildcard lib/run_*.c lib/report_*.c)
 VMM_SRCS := $(wildcard vmm/*.c)
@@ -43,7 +46,7 @@ XS_SRCS := $(wildcard xs/*.c)
 objs = $(patsubst %.c,$(O)/obj/%.o,$(1))
 RUNNER_OBJS := $(call objs,$(RUNNER_SRCS))
 HARNESS_OBJS := $(RUNNER_OBJS) $(call objs,lib/host_report.c $(CLI_SRCS) \
-	$(XS_SRCS) $(TASK_SRCS) $(VMM_SRCS) $(GUEST_SRCS) $(CASE_SRCS))
+	$(XS_SRCS) $(TASK_SRCS) $(VMM_SRCS) $(GUEST_SRCS) $(CASE_SRCS)) $(QEMU_OBJS)
 LIBKVM := $(O)/libkvm/libkvm.a
 KSTAMP := $(O)/.ksrc/$(subst /,_,$(abspath $(KSRC)))
 DEPSTAMP := $(O)/.deps-ok
@@ -52,14 +55,14 @@ TESTS := $(patsubst tests/%.c,$(O)/tests/%,$(wildcard tests/test_*.c))
 # The shell tests drive the harness binary; each test gets a folder of its own.
 TEST_SCRIPTS := $(wildcard tests/test_*.sh)
 
-all: $(O)/xsave-abi
+all: $(O)/xsave-abi $(L2_ELF)
 .PHONY: all static upstream check check-tests check-612 bench clean
 
 $(O)/xsave-abi: $(HARNESS_OBJS) $(LIBKVM)
 	$(Q)$(CC) $(XS_LDFLAGS) -o $@ $^ $(LDLIBS)
 	@echo "  LD      $@ (kernel tree $$(cat $(K)/.kversion))"
 
-static: $(O)/xsave-abi-static
+static: $(O)/xsave-abi-static $(L2_ELF)
 $(O)/xsave-abi-static: $(HARNESS_OBJS) $(LIBKVM)
 	$(Q)$(CC) $(XS_LDFLAGS) -static -o $@ $^ $(LDLIBS) 2>$(O)/static-link.log || \
 		{ cat $(O)/static-link.log; exit 1; }
