@@ -19,23 +19,30 @@ enum situation { NEW_VCPU, RAN_VCPU, SECOND_HOP };
 
 /*
  * qemu/qemu target/i386/kvm/kvm.c: kvm_arch_get_registers() and
- * kvm_arch_put_registers() (CPUID at vCPU creation, KVM_SET_SREGS2 where
- * the kernel has it, the same registers); the XSAVE buffer parsed into
- * CPUX86State and rebuilt, target/i386/xsave_helper.c.
+ * kvm_arch_put_registers(); CPUID at vCPU creation (kvm_arch_init_vcpu),
+ * KVM_SET_LAPIC before the registers, from the APIC's post_load
+ * (hw/i386/kvm/apic.c, kvm_apic_put). KVM_GET_XSAVE2 wherever
+ * KVM_CAP_XSAVE2 is; the buffer parsed into CPUX86State and rebuilt
+ * (target/i386/xsave_helper.c). Not replayed: its one-MSR writes
+ * (feature control, APIC base, TSC deadline) and its own MSR list.
  */
 static const struct vmm_order qemu = {
 	.vmm = "QEMU",
 	.save = { VMM_IO_EVENTS, VMM_IO_MP_STATE, VMM_IO_REGS, VMM_IO_XSAVE,
 		  VMM_IO_XCRS, VMM_IO_SREGS, VMM_IO_MSRS, VMM_IO_LAPIC,
 		  VMM_IO_DEBUGREGS },
-	.restore = { VMM_IO_SREGS, VMM_IO_REGS, VMM_IO_XSAVE, VMM_IO_XCRS,
-		     VMM_IO_MSRS, VMM_IO_EVENTS, VMM_IO_MP_STATE,
-		     VMM_IO_DEBUGREGS, VMM_IO_LAPIC },
+	.restore = { VMM_IO_LAPIC, VMM_IO_SREGS, VMM_IO_REGS, VMM_IO_XSAVE,
+		     VMM_IO_XCRS, VMM_IO_MSRS, VMM_IO_EVENTS, VMM_IO_MP_STATE,
+		     VMM_IO_DEBUGREGS },
 	.xsave = VMM_XSAVE2_FIELDS,
 };
 
-/* firecracker-microvm/firecracker src/vmm/src/arch/x86_64/vcpu.rs:
- * KvmVcpu::save_state() and KvmVcpu::restore_state(); an opaque blob. */
+/*
+ * firecracker-microvm/firecracker src/vmm/src/arch/x86_64/vcpu.rs:
+ * KvmVcpu::save_state() and KvmVcpu::restore_state(); an opaque blob.
+ * It drops KVM_GET_CPUID2's all-zero entries when it saves. Not replayed:
+ * it saves only the MSRs of its SERIALIZABLE_MSR_RANGES (no IA32_XFD).
+ */
 static const struct vmm_order firecracker = {
 	.vmm = "Firecracker",
 	.save = { VMM_IO_MP_STATE, VMM_IO_REGS, VMM_IO_SREGS, VMM_IO_XSAVE,
@@ -45,10 +52,11 @@ static const struct vmm_order firecracker = {
 		     VMM_IO_XSAVE, VMM_IO_XCRS, VMM_IO_DEBUGREGS, VMM_IO_LAPIC,
 		     VMM_IO_MSRS, VMM_IO_EVENTS },
 	.xsave = VMM_XSAVE2_BLOB,
+	.cpuid_drop_zero = true,
 };
 
 /* cloud-hypervisor/cloud-hypervisor hypervisor/src/kvm/mod.rs: KvmVcpu
- * state() and set_state(); KVM_SET_FPU after KVM_SET_XSAVE. */
+ * state() and set_state(); KVM_SET_FPU after KVM_SET_XSAVE and LAPIC. */
 static const struct vmm_order cloud_hypervisor = {
 	.vmm = "cloud-hypervisor",
 	.save = { VMM_IO_CPUID2, VMM_IO_MP_STATE, VMM_IO_REGS, VMM_IO_SREGS,
@@ -60,14 +68,21 @@ static const struct vmm_order cloud_hypervisor = {
 	.xsave = VMM_XSAVE2_BLOB,
 };
 
-/* google/crosvm hypervisor/src/kvm/x86_64.rs and hypervisor/src/x86_64.rs:
- * the vCPU snapshot and restore; MSRs (IA32_XFD among them) before XSAVE. */
+/*
+ * google/crosvm hypervisor/src/x86_64.rs: VcpuX86_64::snapshot() and
+ * restore(), MSRs before XSAVE; LAPIC and MP state go with the irqchip
+ * (devices/src/irqchip/x86_64.rs), saved after the vCPUs and restored
+ * before them (vm_control/src/lib.rs, do_restore). Not replayed: it sets
+ * XCRs and MSRs one at a time, skipping MSRs already equal.
+ */
 static const struct vmm_order crosvm = {
 	.vmm = "crosvm",
 	.save = { VMM_IO_REGS, VMM_IO_SREGS, VMM_IO_DEBUGREGS, VMM_IO_XCRS,
-		  VMM_IO_MSRS, VMM_IO_XSAVE, VMM_IO_EVENTS },
-	.restore = { VMM_IO_REGS, VMM_IO_SREGS, VMM_IO_DEBUGREGS, VMM_IO_XCRS,
-		     VMM_IO_MSRS, VMM_IO_XSAVE, VMM_IO_EVENTS },
+		  VMM_IO_MSRS, VMM_IO_XSAVE, VMM_IO_EVENTS, VMM_IO_LAPIC,
+		  VMM_IO_MP_STATE },
+	.restore = { VMM_IO_LAPIC, VMM_IO_MP_STATE, VMM_IO_REGS, VMM_IO_SREGS,
+		     VMM_IO_DEBUGREGS, VMM_IO_XCRS, VMM_IO_MSRS, VMM_IO_XSAVE,
+		     VMM_IO_EVENTS },
 	.xsave = VMM_XSAVE2_BLOB,
 };
 

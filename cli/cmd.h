@@ -20,6 +20,7 @@ int run_cmd_host(int argc, char **argv);
 int run_cmd_compat(int argc, char **argv);
 int run_cmd_state(int argc, char **argv);
 int run_cmd_compose(int argc, char **argv);
+int run_cmd_qemu(int argc, char **argv);
 
 /* The whole file at path, at most max bytes, or NULL with errno set
  * (EFBIG past max). */

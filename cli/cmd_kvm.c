@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The one message for a /dev/kvm this binary cannot use, with its fix. */
+/*
+ * The one message for a /dev/kvm this binary cannot use, with its fix, and
+ * the exact reason a case's requirement is not met.
+ */
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -7,7 +10,9 @@
 #include <unistd.h>
 
 #include "cli/cmd_common.h"
+#include "lib/case.h"
 #include "vmm/host.h"
+#include "vmm/vmm.h"
 
 /* An unusable /dev/kvm is the user's to fix, never a silent skip. */
 static int kvm_access_error(const char *prog, const struct vmm_host *h)
@@ -49,4 +54,37 @@ int cmd_need_kvm(const char *prog)
 		return 2;
 	}
 	return 0;
+}
+
+const char *cmd_unmet(unsigned int needs)
+{
+	const struct vmm_host *h = vmm_host();
+	static char why[256];
+
+	if ((needs & RUN_NEED_HOST_PKU) && !h->host_pku)
+		return "host CPU has no PKU (CPUID 7.0:ECX[3] clear)";
+	if ((needs & RUN_NEED_HOST_PKU) && !h->host_ospke)
+		return "host kernel has not enabled PKU (CPUID 7.0:ECX[4] OSPKE clear)";
+	if (!(needs & ~RUN_NEED_HOST_PKU))
+		return NULL;
+	if (h->kvm != VMM_KVM_OK)
+		return "/dev/kvm not present";
+	if ((needs & RUN_NEED_GUEST_XSAVE) && !h->guest_xsave)
+		return "guest XSAVE unusable: KVM does not offer it "
+		       "(KVM_GET_SUPPORTED_CPUID 1:ECX[26] clear)";
+	if ((needs & RUN_NEED_GUEST_PKU) && !h->guest_pku)
+		return "KVM does not offer PKU to guests "
+		       "(KVM_GET_SUPPORTED_CPUID 7.0:ECX[3] clear)";
+	if ((needs & RUN_NEED_XSAVE2) && !h->xsave2_size)
+		return vmm_kernel_before(h, 5, 17, 0) ?
+		       "KVM_CAP_XSAVE2 not offered: the kernel predates 5.17, whose "
+		       "be50b2065dfa (\"kvm: x86: Add support for getting/setting "
+		       "expanded xstate buffer\") added it" :
+		       "KVM_CAP_XSAVE2 not supported (KVM_CHECK_EXTENSION returned 0)";
+	if ((needs & RUN_NEED_XCOMP_SUPP) && h->xcomp_err) {
+		snprintf(why, sizeof(why), "KVM_GET_DEVICE_ATTR(KVM_X86_XCOMP_GUEST_SUPP)"
+			 " on /dev/kvm failed: %s", vmm_errname(h->xcomp_err));
+		return why;
+	}
+	return NULL;
 }

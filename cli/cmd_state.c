@@ -210,16 +210,10 @@ int run_cmd_state(int argc, char **argv)
 {
 	uint64_t seed = 1;
 
-	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
-		return usage(stdout);
-	if (argc == 3 && !strcmp(argv[1], "load"))
-		return state_load(argv[2]);
-	if (argc == 5 && !strcmp(argv[1], "save") && !strcmp(argv[3], "--seed")) {
-		if (cmd_number("xsave-abi state save", "--seed", argv[4], 0,
-			       UINT64_MAX, &seed))
-			return CMD_EXIT_USAGE;
-	} else if (argc != 3 || strcmp(argv[1], "save")) {
-		return usage(stderr);
+	switch (cmd_save_load("xsave-abi state save", argc, argv, &seed)) {
+	case CMD_HELP: return usage(stdout);
+	case CMD_SAVE: return state_save(argv[2], seed);
+	case CMD_LOAD: return state_load(argv[2]);
+	default: return usage(stderr);
 	}
-	return state_save(argv[2], seed);
 }

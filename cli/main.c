@@ -19,6 +19,7 @@
 #include "lib/array.h"
 #include "lib/host_report.h"
 #include "lib/report.h"
+#include "qemu/qemu.h"
 #include "vmm/vmm.h"
 
 #define EXIT_USAGE 2
@@ -33,6 +34,9 @@ static void usage(FILE *f)
 "       xsave-abi state load FILE  restore it here, checked by component\n"
 "       xsave-abi compose [--json F] [--junit F] RUN_DIR...  the report of a\n"
 "                          run.sh --vm run from its boots' folders\n"
+"       xsave-abi qemu save FILE [--seed N]  QEMU migrates its checked guest\n"
+"                          to a file\n"
+"       xsave-abi qemu load FILE  QEMU restores it here; the guest checks itself\n"
 "Checks that KVM saves and restores guest XSAVE state, PKRU above all, as\n"
 "a VMM assumes. Prints KTAP on stdout.\n"
 "\n"
@@ -50,42 +54,14 @@ static void usage(FILE *f)
 "  -h, --help        this text\n"
 "  --version         print the version\n"
 "\n"
+"Group qemu and the qemu subcommand run Debian's QEMU with -accel kvm\n"
+"-cpu host: $XSAVE_ABI_QEMU (default " QEMU_DEFAULT_BINARY ") and\n"
+"$XSAVE_ABI_L2, the guest it boots (default: l2/l2.elf in this program's\n"
+"folder); work files in a fresh folder in $TMPDIR (default /tmp).\n"
+"\n"
 "Exit status: 0 all passed (XFAIL, XPASS and SKIP count as passed), 1 a case\n"
 "failed or hit a harness error, 2 usage error or /dev/kvm not accessible,\n"
 "4 every selected case was skipped.\n");
-}
-
-static const char *unmet(unsigned int needs)
-{
-	const struct vmm_host *h = vmm_host();
-	static char why[256];
-
-	if ((needs & RUN_NEED_HOST_PKU) && !h->host_pku)
-		return "host CPU has no PKU (CPUID 7.0:ECX[3] clear)";
-	if ((needs & RUN_NEED_HOST_PKU) && !h->host_ospke)
-		return "host kernel has not enabled PKU (CPUID 7.0:ECX[4] OSPKE clear)";
-	if (!(needs & ~RUN_NEED_HOST_PKU))
-		return NULL;
-	if (h->kvm != VMM_KVM_OK)
-		return "/dev/kvm not present";
-	if ((needs & RUN_NEED_GUEST_XSAVE) && !h->guest_xsave)
-		return "guest XSAVE unusable: KVM does not offer it "
-		       "(KVM_GET_SUPPORTED_CPUID 1:ECX[26] clear)";
-	if ((needs & RUN_NEED_GUEST_PKU) && !h->guest_pku)
-		return "KVM does not offer PKU to guests "
-		       "(KVM_GET_SUPPORTED_CPUID 7.0:ECX[3] clear)";
-	if ((needs & RUN_NEED_XSAVE2) && !h->xsave2_size)
-		return vmm_kernel_before(h, 5, 17, 0) ?
-		       "KVM_CAP_XSAVE2 not offered: the kernel predates 5.17, whose "
-		       "be50b2065dfa (\"kvm: x86: Add support for getting/setting "
-		       "expanded xstate buffer\") added it" :
-		       "KVM_CAP_XSAVE2 not supported (KVM_CHECK_EXTENSION returned 0)";
-	if ((needs & RUN_NEED_XCOMP_SUPP) && h->xcomp_err) {
-		snprintf(why, sizeof(why), "KVM_GET_DEVICE_ATTR(KVM_X86_XCOMP_GUEST_SUPP)"
-			 " on /dev/kvm failed: %s", vmm_errname(h->xcomp_err));
-		return why;
-	}
-	return NULL;
 }
 
 static void list_cases(const struct run_opts *o)
@@ -159,6 +135,7 @@ static const struct {
 	{ "compat", run_cmd_compat },
 	{ "state", run_cmd_state },
 	{ "compose", run_cmd_compose },
+	{ "qemu", run_cmd_qemu },
 };
 
 enum { OPT_LIST = 256, OPT_HAZARDS, OPT_JSON, OPT_JUNIT, OPT_SEED, OPT_TIMEOUT, OPT_VERSION };
@@ -304,7 +281,7 @@ static int harness(int argc, char **argv)
 	rc = parse(argc, argv, &c);
 	if (rc)
 		return rc == PARSE_DONE ? 0 : EXIT_USAGE;
-	c.o.unmet = unmet;
+	c.o.unmet = cmd_unmet;
 	if (!count_selected(&c.o)) {
 		fprintf(stderr, "xsave-abi: no case matches the filters (see --list)\n");
 		return EXIT_USAGE;

@@ -56,13 +56,8 @@ long_start:
 1:	hlt
 	jmp 1b
 
-/*
- * The CPU aligns the NMI frame to 16 bytes; 5 frame words and 9 pushes
- * keep the call 16-aligned. Only the caller-saved registers need saving:
- * the C code never touches x87, SSE or AVX registers.
- */
-	.globl nmi_entry
-nmi_entry:
+/* The registers a C call may change: 9 pushes. */
+.macro save_caller_saved
 	push %rax
 	push %rcx
 	push %rdx
@@ -72,8 +67,8 @@ nmi_entry:
 	push %r9
 	push %r10
 	push %r11
-	cld
-	call l2_nmi
+.endm
+.macro restore_caller_saved
 	pop %r11
 	pop %r10
 	pop %r9
@@ -83,9 +78,26 @@ nmi_entry:
 	pop %rdx
 	pop %rcx
 	pop %rax
+.endm
+
+/*
+ * The CPU aligns the NMI frame to 16 bytes; 5 frame words and 9 pushes
+ * keep the call 16-aligned. Only the caller-saved registers need saving:
+ * the C code never touches x87, SSE or AVX registers.
+ */
+	.globl nmi_entry
+nmi_entry:
+	save_caller_saved
+	cld
+	call l2_nmi
+	restore_caller_saved
 	iretq
 
-/* One 16-byte stub per exception vector: push the vector, report, stop. */
+/*
+ * One 16-byte stub per exception vector: push the vector and call
+ * l2_exception(frame); it returns non-zero to resume (a #UD it fixed),
+ * else stop.
+ */
 	.balign 16
 	.globl exc_stubs
 exc_stubs:
@@ -97,9 +109,20 @@ exc_stubs:
 	.set vec, vec + 1
 	.endr
 exc_common:
-	mov %rsp, %rdi
+	save_caller_saved
+	push %rbx
+	lea 80(%rsp), %rdi	/* the vector, then what the CPU pushed */
+	mov %rsp, %rbx
 	and $-16, %rsp
+	cld
 	call l2_exception
+	mov %rbx, %rsp
+	test %eax, %eax
+	jz 2f
+	pop %rbx
+	restore_caller_saved
+	add $8, %rsp		/* the vector */
+	iretq
 2:	hlt
 	jmp 2b
 

@@ -137,12 +137,17 @@ void l2_nmi(void)
 		state_clobber();
 }
 
-/* Vectors 8, 10-14, 17, 21, 29 and 30 push an error code before RIP. */
-void l2_exception(const uint64_t *frame)
+/*
+ * Vectors 8, 10-14, 17, 21, 29 and 30 push an error code before RIP. A
+ * #UD because XCR0 was put back under us (state_xcr0_fixed()) resumes.
+ */
+bool l2_exception(const uint64_t *frame)
 {
 	uint64_t vec = frame[0];
 	bool err = (1U << vec) & 0x60227d00;
 
+	if (vec == 6 && state_xcr0_fixed())
+		return true;
 	put_str("l2: error: exception ");
 	put_dec(vec);
 	put_str(" rip=");
@@ -151,5 +156,7 @@ void l2_exception(const uint64_t *frame)
 		put_str(" error=");
 		put_hex(frame[1]);
 	}
+	state_put_regs();
 	put_str("\n");
+	return false;
 }

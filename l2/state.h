@@ -17,6 +17,10 @@ void state_fill(uint64_t seed);
 void state_ready(uint64_t seed);
 /* The "l2: check N" lines; true when every component matches. */
 bool state_check(unsigned int n, uint64_t seed);
+/* For a #UD: true if XCR0 had lost our bits and now has them again. */
+bool state_xcr0_fixed(void);
+/* " cr0=... cr4=... xcr0=...", for an exception's line. */
+void state_put_regs(void);
 /* Test only: change PKRU and XMM3, so that a check reports sse and pkru. */
 void state_clobber(void);
 

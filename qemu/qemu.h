@@ -14,7 +14,9 @@
 #ifndef QEMU_H
 #define QEMU_H
 
+#include <limits.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -93,5 +95,37 @@ pid_t qemu_pid(const struct qemu_vm *vm);
 void qemu_stop(struct qemu_vm *vm);
 
 const char *qemu_strerror(void);
+
+#define QEMU_DEFAULT_BINARY	"/usr/bin/qemu-system-x86_64"
+#define QEMU_DEFAULT_TIMEOUT_MS	30000
+
+/* Options and a work folder of their own (setup.c). */
+struct qemu_setup {
+	struct qemu_opts o;
+	char payload[PATH_MAX];
+	char dir[64];
+};
+
+/*
+ * QEMU from XSAVE_ABI_QEMU (default QEMU_DEFAULT_BINARY), the payload from
+ * XSAVE_ABI_L2 (default: payload, or if NULL l2/l2.elf in the running
+ * program's folder), -machine and -bios from XSAVE_ABI_QEMU_MACHINE and
+ * XSAVE_ABI_QEMU_BIOS, a fresh work folder in $TMPDIR or /tmp. -ENOENT
+ * when QEMU or the payload is missing, qemu_strerror() naming it.
+ */
+int qemu_setup(struct qemu_setup *s, const char *accel, const char *cpu,
+	       const char *payload);
+/* The work folder and everything in it removed; again is harmless. */
+void qemu_teardown(struct qemu_setup *s);
+/* DIR/name into out. */
+int qemu_setup_path(const struct qemu_setup *s, const char *name, char *out,
+		    size_t size);
+
+/*
+ * One KTAP line per component the check compared ("ok 1 x87", "not ok 4
+ * pkru" with the guest's line as a comment), numbered from *n on; the
+ * number that differ.
+ */
+int qemu_check_ktap(const struct qemu_check *c, FILE *f, unsigned int *n);
 
 #endif

@@ -6,7 +6,8 @@
  * fail, and QEMU dying (at start, or killed mid-wait) must give an error,
  * not a hang.
  *
- * usage: test_qemu [DIR]   (DIR: the work folder; a fresh one otherwise)
+ * usage: test_qemu [DIR]   (DIR: the work folder, kept; a fresh one,
+ * removed at the end, otherwise)
  * XSAVE_ABI_QEMU, XSAVE_ABI_L2: the binaries; XSAVE_ABI_QEMU_ACCEL and
  * XSAVE_ABI_QEMU_CPU: "kvm" and "host" in the emulated machine;
  * XSAVE_ABI_QEMU_MACHINE and XSAVE_ABI_QEMU_BIOS: e.g. "pc" and qboot.rom.
@@ -332,17 +333,13 @@ static int count_fds(void)
 	return n;
 }
 
-/* DIR, made if need be; or a fresh folder. */
+/* DIR, made if need be, instead of the setup's fresh folder. */
 static int work_dir(const char *arg)
 {
-	if (!arg && mkdtemp(strcpy(dir, "/tmp/test_qemu.XXXXXX")))
+	snprintf(dir, sizeof(dir), "%s", arg);
+	if (!mkdir(dir, 0755) || errno == EEXIST)
 		return 0;
-	if (arg) {
-		snprintf(dir, sizeof(dir), "%s", arg);
-		if (!mkdir(dir, 0755) || errno == EEXIST)
-			return 0;
-	}
-	perror(arg ?: "mkdtemp");
+	perror(arg);
 	return -1;
 }
 
@@ -359,21 +356,23 @@ int main(int argc, char **argv)
 	int fds = count_fds();
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	opts = (struct qemu_opts){
-		.binary = env_or("XSAVE_ABI_QEMU", "/usr/bin/qemu-system-x86_64"),
-		.payload = env_or("XSAVE_ABI_L2", L2_ELF_DEFAULT),
-		.accel = env_or("XSAVE_ABI_QEMU_ACCEL", "tcg"),
-		.cpu = env_or("XSAVE_ABI_QEMU_CPU", "max"),
-		.machine = getenv("XSAVE_ABI_QEMU_MACHINE"),
-		.bios = getenv("XSAVE_ABI_QEMU_BIOS"),
-		.timeout_ms = 10000,
-	};
-	if (access(opts.binary, X_OK) || access(opts.payload, R_OK)) {
-		printf("SKIP test_qemu: %s or %s is missing\n", opts.binary, opts.payload);
+	static struct qemu_setup s;
+	int err = qemu_setup(&s, env_or("XSAVE_ABI_QEMU_ACCEL", "tcg"),
+			     env_or("XSAVE_ABI_QEMU_CPU", "max"), L2_ELF_DEFAULT);
+
+	if (err == -ENOENT) {
+		printf("SKIP test_qemu: %s\n", qemu_strerror());
 		printf("test_qemu: 0 passed, 0 failed, 1 skipped\n");
 		return 0;
 	}
-	if (work_dir(argc > 1 ? argv[1] : NULL))
+	if (err) {
+		printf("Bail out! %s\n", qemu_strerror());
+		return 1;
+	}
+	opts = s.o;
+	opts.timeout_ms = 10000;
+	snprintf(dir, sizeof(dir), "%s", s.dir);
+	if (argc > 1 && work_dir(argv[1]))
 		return 1;
 	opts.dir = dir;
 	printf("# %s, -accel %s -cpu %s, in %s\n", opts.binary, opts.accel, opts.cpu,
@@ -393,6 +392,7 @@ int main(int argc, char **argv)
 	snprintf(why, sizeof(why), "%d open fds at the start, %d now", fds,
 		 count_fds());
 	tap(fds == count_fds(), "no fd left open", why);
+	qemu_teardown(&s);
 	printf("1..%d\n", t_n);
 	printf("test_qemu: %d passed, %d failed\n", t_pass, t_fail);
 	return t_fail ? 1 : 0;

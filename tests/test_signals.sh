@@ -64,7 +64,7 @@ exec sleep 60
 EOF
 chmod +x "$d/qemu"
 # One boot at a time: a signal must stop the run before the next boot.
-vmenv=(XSAVE_ABI_CACHE="$d/cache" XSAVE_ABI_OFFLINE=1 XSAVE_ABI_QEMU="$d/qemu"
+vmenv=(XSAVE_ABI_CACHE="$d/cache" XSAVE_ABI_OFFLINE=1 XSAVE_ABI_VM_QEMU="$d/qemu"
 	XSAVE_ABI_WORK="$d/work" XSAVE_ABI_JOBS=1)
 
 # launch OUT CMD...: CMD in the background, in a session of its own (its PID

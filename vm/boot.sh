@@ -6,14 +6,14 @@
 # /init wrote to ttyS1 after a line with its size and sha256, both checked).
 # Exit 0 results received, 1 none (the reason on stderr). SIGINT, SIGTERM
 # or SIGHUP stop QEMU, and this script then dies by the same signal.
-# $XSAVE_ABI_QEMU names another program to run instead of
+# $XSAVE_ABI_VM_QEMU names another program to run instead of
 # qemu-system-x86_64 (the tests give one that hangs like a stuck guest).
 set -u
 . "$(dirname "$0")/../scripts/signals.sh"
 [ $# = 4 ] || { echo "vm: usage: boot.sh VMLINUZ INITRD WORK TIMEOUT_S" >&2; exit 2; }
 kernel=$1 initrd=$2 work=$3 limit=$4
 
-qemu=${XSAVE_ABI_QEMU:-qemu-system-x86_64}
+qemu=${XSAVE_ABI_VM_QEMU:-qemu-system-x86_64}
 # What a boot needs no time for (measured: 0.7 s of a 3.8 s boot of 6.12):
 # the machine has no PCI device it uses (the serial ports are ISA, the
 # initramfs comes by fw_cfg), TCG's TSC is steady, and the crypto

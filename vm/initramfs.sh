@@ -2,18 +2,20 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Build the emulated machine's initramfs (uncompressed newc cpio: the kernel
 # unpacks it faster than a compressed one under emulation).
-# usage: initramfs.sh OUT KERNEL_DIR BUSYBOX HARNESS UPSTREAM_DIR|- ARGS_FILE [IN_DIR]
+# usage: initramfs.sh OUT KERNEL_DIR BUSYBOX HARNESS UPSTREAM_DIR|- ARGS_FILE [IN_DIR [ROOT_DIR]]
 #   KERNEL_DIR   holds mod/ with mod/order (from fetch.sh)
 #   UPSTREAM_DIR holds the static selftests and their list (mk/upstream.mk)
 #   ARGS_FILE    the harness's arguments, one per line
 #   IN_DIR       copied to /in: state files to load (SOURCE.state), and the
 #                flags "save" (save one), "state-only" (nothing else) and
 #                "upstream-only" (the selftests alone)
+#   ROOT_DIR     copied over / as it is: QEMU and the L2 payload for group
+#                qemu (vm/qemu-bundle.sh)
 # Module options come from vm/modules.conf, never from the kernel command line
 # (busybox insmod does not read it).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-out=$1 kdir=$2 busybox=$3 harness=$4 upstream=$5 args=$6 in=${7:-}
+out=$1 kdir=$2 busybox=$3 harness=$4 upstream=$5 args=$6 in=${7:-} root=${8:-}
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
@@ -21,6 +23,8 @@ mkdir -p "$stage"/{bin,dev,etc,proc,sys,tmp,mod,upstream,in}
 # protection_keys reads /etc/passwd.
 echo 'root:x:0:0:root:/:/bin/sh' >"$stage/etc/passwd"
 [ -z "$in" ] || cp -r "$in"/. "$stage/in/"
+[ -z "$root" ] || cp -a "$root"/. "$stage/"
+rm -f "$stage/.ok"
 cp "$busybox" "$stage/bin/busybox"
 cp "$here/init" "$stage/init"
 # Debug info is of no use inside and costs unpacking time under emulation.

@@ -15,7 +15,7 @@
 # SIGINT, SIGTERM or SIGHUP stop every process it started (QEMU included)
 # and end it by the same signal; nothing else boots, no report is written.
 # Environment: $XSAVE_ABI_CACHE the download cache (.cache/vm), and for
-# tests $XSAVE_ABI_WORK the run folders ($O/vm), $XSAVE_ABI_QEMU a
+# tests $XSAVE_ABI_WORK the run folders ($O/vm), $XSAVE_ABI_VM_QEMU a
 # program run instead of QEMU (boot.sh; Debian's QEMU is then not installed)
 # and $XSAVE_ABI_OFFLINE (fetch.sh).
 set -u
@@ -149,7 +149,7 @@ upstream() {
 build() {
 	local deps="cpio xz-utils zstd kmod binutils"
 	# A QEMU of one's own needs no Debian package.
-	[ -n "${XSAVE_ABI_QEMU:-}" ] || deps="qemu-system-x86 $deps"
+	[ -n "${XSAVE_ABI_VM_QEMU:-}" ] || deps="qemu-system-x86 $deps"
 	scripts/deps.sh $deps || exit 2
 	make -s O="$O" static >&2 || die "building $harness failed"
 }
@@ -212,14 +212,16 @@ prepare() {
 # boot RUN: one boot of the run folder's kernel, bounded; RUN/error says
 # why when nothing came back.
 boot() {
-	local run=$1 label kdir image t0 t1 rc up=-
+	local run=$1 label kdir image t0 t1 rc up=- root
 	label=$(cat "$run/label")
 	kdir=$(cat "$run/kdir")
 	image=$kdir/vmlinuz
 	[ -s "$kdir/vmlinux" ] && image=$kdir/vmlinux
 	[ -f "$run/upstream" ] && [ ! -f "$run/in/state-only" ] && up=$(cat "$run/upstream")
+	root=$qemu_root
+	[ ! -f "$run/in/upstream-only" ] || root=""
 	"$here/initramfs.sh" "$run/initrd.cpio" "$kdir" "$busybox" "$harness" "$up" \
-		"$run/args" "$run/in" || { echo "building the initramfs failed" >"$run/error"; return 0; }
+		"$run/args" "$run/in" "$root" || { echo "building the initramfs failed" >"$run/error"; return 0; }
 	echo "vm: $label: booting $(cat "$run/package")$(what_for "$run") (limit ${limit} s)" >&2
 	t0=$(date +%s%N)
 	"$here/boot.sh" "$image" "$run/initrd.cpio" "$run" "$limit" 2>"$run/error"
@@ -310,8 +312,11 @@ loads() {
 		for f in label package machine kdir; do cp "$work/$i/$f" "$run/"; done
 		for ((j = 1; j <= n; j++)); do
 			d=$work/$j
-			[ "$j" != "$i" ] && [ -f "$d/out/state/saved.state" ] &&
+			[ "$j" != "$i" ] || continue
+			[ ! -f "$d/out/state/saved.state" ] ||
 				cp "$d/out/state/saved.state" "$run/in/$(state_name "$d").state"
+			[ ! -f "$d/out/qemu/saved.mig" ] ||
+				cp "$d/out/qemu/saved.mig" "$run/in/$(state_name "$d").mig"
 		done
 		dirs+=("$run")
 	done
@@ -330,6 +335,14 @@ if [ -x "$harness" ] && make -s -q O="$O" static 2>/dev/null; then
 fi
 step build || exit $?
 precheck
+# Group qemu selected: Debian's QEMU, what it loads and the L2 guest go
+# into each machine that runs the harness (vm/qemu-bundle.sh).
+qemu_root=""
+if "$harness" --list "${hargs[@]}" | grep -q '^qemu\.'; then
+	scripts/deps.sh qemu-system-x86 || exit 2
+	step "$here/qemu-bundle.sh" "$O/vm-qemu" /usr/bin/qemu-system-x86_64 "$O/l2/l2.elf" || exit 2
+	qemu_root=$O/vm-qemu
+fi
 jobs=${XSAVE_ABI_JOBS:-$(nproc)}
 rm -rf "$work"
 mkdir -p "$work"

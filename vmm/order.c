@@ -111,11 +111,31 @@ static int save_xsave(struct vmm_vcpu *v, const struct vmm_order *o,
 	return rc;
 }
 
+/* Firecracker's get_cpuid(): entries of function 0, index 0, flags 0 and
+ * EAX 0 dropped (only a zero entry is, leaf 0's EAX being its top leaf). */
+static int save_cpuid(struct vmm_vcpu *v, const struct vmm_order *o,
+		      struct vmm_snap *s)
+{
+	struct kvm_cpuid_entry2 *e;
+	uint32_t i, n = 0;
+	int rc = vmm_vcpu_cpuid(v, &s->cpuid);
+
+	if (rc || !o->cpuid_drop_zero)
+		return rc;
+	for (i = 0; i < s->cpuid->nent; i++) {
+		e = &s->cpuid->entries[i];
+		if (e->function || e->index || e->flags || e->eax)
+			s->cpuid->entries[n++] = *e;
+	}
+	s->cpuid->nent = n;
+	return 0;
+}
+
 static int save_one(struct vmm_vcpu *v, const struct vmm_order *o,
 		    struct vmm_snap *s, enum vmm_io io)
 {
 	switch (io) {
-	case VMM_IO_CPUID2: return vmm_vcpu_cpuid(v, &s->cpuid);
+	case VMM_IO_CPUID2: return save_cpuid(v, o, s);
 	case VMM_IO_REGS: return vmm_vcpu_ioctl(v, KVM_GET_REGS, &s->regs);
 	case VMM_IO_SREGS: return vmm_vcpu_ioctl(v, KVM_GET_SREGS, &s->sregs);
 	case VMM_IO_FPU: return vmm_vcpu_ioctl(v, KVM_GET_FPU, &s->fpu);

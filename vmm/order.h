@@ -37,6 +37,7 @@ struct vmm_order {
 	enum vmm_io save[VMM_ORDER_MAX];	/* up to the first VMM_IO_END */
 	enum vmm_io restore[VMM_ORDER_MAX];
 	enum vmm_xsave_how xsave;
+	bool cpuid_drop_zero;	/* KVM_GET_CPUID2's zero entries left out */
 };
 
 struct vmm_snap;
