@@ -387,26 +387,43 @@ static void differing(const char *ktap, char *buf, size_t size)
 			n += snprintf(buf + n, size - n, " %s", name);
 }
 
+/*
+ * A kind of cross-kernel move: its group, and the folder under out/ where
+ * each boot leaves save.rc, save.log and load-SOURCE.ktap/.rc (vm/init).
+ */
+struct move_kind {
+	const char *group, *dir;
+};
+
+static const struct move_kind move_kinds[] = {
+	{ "migration", "state" },	/* xsave-abi state save/load */
+	{ "qemu", "qemu" },		/* xsave-abi qemu save/load */
+};
+
 /* Why the move from a to b left no result. */
 static void missing(const struct report_multi *m, const struct boot *boots,
 		    unsigned int nb, unsigned int a, unsigned int b,
-		    struct run_outcome *o)
+		    const struct move_kind *mk, struct run_outcome *o)
 {
+	char rc[64], log_file[64];
+
 	const struct report_kernel *src = &m->k[a];
 	char *log = NULL;
 	unsigned int i;
 
+	snprintf(rc, sizeof(rc), "out/%s/save.rc", mk->dir);
+	snprintf(log_file, sizeof(log_file), "out/%s/save.log", mk->dir);
 	for (i = 0; i < nb && !log; i++)
 		if (!boots[i].state_only && !strcmp(boots[i].label, src->label) &&
-		    number(boots[i].dir, "out/state/save.rc", -1))
-			log = last_lines(read_tail(boots[i].dir, "out/state/save.log",
-						   4096), 1);
+		    number(boots[i].dir, rc, -1))
+			log = last_lines(read_tail(boots[i].dir, log_file, 4096), 1);
 	if (src->error)
 		snprintf(o->reason, sizeof(o->reason),
 			 "the boot under %s never reported", src->label);
 	else if (log)
-		snprintf(o->reason, sizeof(o->reason), "state save under %s "
-			 "failed: %.*s", src->label, (int)strcspn(log, "\n"), log);
+		snprintf(o->reason, sizeof(o->reason), "%s save under %s "
+			 "failed: %.*s", mk->dir, src->label, (int)strcspn(log, "\n"),
+			 log);
 	else
 		snprintf(o->reason, sizeof(o->reason), "no boot under %s loaded "
 			 "it (see its console)", m->k[b].label);
@@ -428,7 +445,8 @@ static const char *first_word_line(const char *text)
 }
 
 static int read_move(struct report_multi *m, const struct boot *boots,
-		     unsigned int nb, unsigned int a, unsigned int b)
+		     unsigned int nb, unsigned int a, unsigned int b,
+		     const struct move_kind *mk)
 {
 	char fa[128], fb[128], name[300], file[300];
 	struct run_outcome *o;
@@ -438,16 +456,16 @@ static int read_move(struct report_multi *m, const struct boot *boots,
 	file_name(m->k[a].label, fa, sizeof(fa));
 	file_name(m->k[b].label, fb, sizeof(fb));
 	snprintf(name, sizeof(name), "cross_kernel.%s_to_%s", fa, fb);
-	o = add_outcome(&m->moves, "migration", name, move_sources);
+	o = add_outcome(&m->moves, mk->group, name, move_sources);
 	if (!o)
 		return -1;
 	m->from[m->moves.n - 1] = a;
 	m->to[m->moves.n - 1] = b;
-	snprintf(file, sizeof(file), "out/state/load-%s.ktap", fa);
+	snprintf(file, sizeof(file), "out/%s/load-%s.ktap", mk->dir, fa);
 	for (i = 0; i < nb && !o->log; i++)
 		if (!strcmp(boots[i].label, m->k[b].label))
 			o->log = read_tail(boots[i].dir, file, TEXT_MAX);
-	snprintf(file, sizeof(file), "out/state/load-%s.rc", fa);
+	snprintf(file, sizeof(file), "out/%s/load-%s.rc", mk->dir, fa);
 	if (o->log)
 		rc = number(boots[i - 1].dir, file, -1);
 	if (rc == 0) {
@@ -455,12 +473,12 @@ static int read_move(struct report_multi *m, const struct boot *boots,
 		return 0;
 	}
 	if (!o->log)
-		missing(m, boots, nb, a, b, o);
+		missing(m, boots, nb, a, b, mk, o);
 	else if (rc == 1)
 		differing(o->log, o->reason, sizeof(o->reason));
 	else
-		snprintf(o->reason, sizeof(o->reason), "state load exited %d: %.*s",
-			 rc, (int)strcspn(first_word_line(o->log), "\n"),
+		snprintf(o->reason, sizeof(o->reason), "%s load exited %d: %.*s",
+			 mk->dir, rc, (int)strcspn(first_word_line(o->log), "\n"),
 			 first_word_line(o->log));
 	set_result(&m->moves, o, rc == 1 ? RUN_FAIL : RUN_ERROR);
 	return 0;
@@ -530,15 +548,35 @@ static int read_boots(struct report_multi *m, struct boot *boots,
 	return 0;
 }
 
+/* Whether a boot left out/DIR: the state moves always count, the QEMU
+ * ones only where the machine carried QEMU. */
+static bool any_boot_has(const struct boot *boots, unsigned int nb,
+			 const char *dir)
+{
+	char path[64];
+	unsigned int i;
+
+	snprintf(path, sizeof(path), "out/%s", dir);
+	for (i = 0; i < nb; i++)
+		if (exists(boots[i].dir, path))
+			return true;
+	return false;
+}
+
 static int read_moves(struct report_multi *m, const struct boot *boots,
 		      unsigned int nb)
 {
-	unsigned int a, b;
+	unsigned int a, b, k;
 
-	for (a = 0; m->nk > 1 && a < m->nk; a++)
-		for (b = 0; b < m->nk; b++)
-			if (a != b && read_move(m, boots, nb, a, b))
-				return -1;
+	for (k = 0; k < ARRAY_SIZE(move_kinds); k++) {
+		if (k && !any_boot_has(boots, nb, move_kinds[k].dir))
+			continue;
+		for (a = 0; m->nk > 1 && a < m->nk; a++)
+			for (b = 0; b < m->nk; b++)
+				if (a != b && read_move(m, boots, nb, a, b,
+							&move_kinds[k]))
+					return -1;
+	}
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/array.h"
 #include "lib/report.h"
 #include "lib/report_multi.h"
 
@@ -376,30 +377,56 @@ static void put_matrices(FILE *f, const struct report_multi *m)
 	}
 }
 
-/* The move from k[a] to k[b], or NULL. */
+/*
+ * The kinds of move: a vCPU's state file (xsave-abi state, group
+ * migration) and a QEMU migration stream (xsave-abi qemu, group qemu).
+ */
+static const struct {
+	const char *group, *what, *json;
+} move_kinds[] = {
+	{ "migration", "state", "cross_kernel_table" },
+	{ "qemu", "QEMU", "qemu_cross_kernel_table" },
+};
+
+/* The move of group g from k[a] to k[b], or NULL. */
 static const struct run_outcome *move(const struct report_multi *m,
-				      unsigned int a, unsigned int b)
+				      const char *g, unsigned int a,
+				      unsigned int b)
 {
 	unsigned int i;
 
 	for (i = 0; i < m->moves.n; i++)
-		if (m->from[i] == a && m->to[i] == b)
+		if (m->from[i] == a && m->to[i] == b &&
+		    !strcmp(m->moves.res[i].c->group, g))
 			return &m->moves.res[i];
 	return NULL;
 }
 
-static void put_move_table(FILE *f, const struct report_multi *m)
+static bool has_moves(const struct report_multi *m, const char *g)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->moves.n; i++)
+		if (!strcmp(m->moves.res[i].c->group, g))
+			return true;
+	return false;
+}
+
+static void put_move_table(FILE *f, const struct report_multi *m,
+			   unsigned int kind)
 {
 	struct line l = { .n = 0 };
 	const struct run_outcome *o;
+	char head[128];
 	unsigned int a, b;
 
-	table_head(f, "cross-kernel state moves, saved under (row) x loaded under "
-		   "(column):", "from \\ to", 10, 8, m);
+	snprintf(head, sizeof(head), "cross-kernel %s moves, saved under (row) "
+		 "x loaded under (column):", move_kinds[kind].what);
+	table_head(f, head, "from \\ to", 10, 8, m);
 	for (a = 0; a < m->nk; a++) {
 		cat(&l, "#   %-10s", m->k[a].label);
 		for (b = 0; b < m->nk; b++) {
-			o = move(m, a, b);
+			o = move(m, move_kinds[kind].group, a, b);
 			cat(&l, " %-8s", o ? report_result_name(o->result) : "-");
 		}
 		line_end(f, &l);
@@ -433,8 +460,9 @@ void report_multi_ktap(FILE *f, const struct report_multi *m)
 		put_matrices(f, m);
 		free(rows.r);
 	}
-	if (m->moves.n)
-		put_move_table(f, m);
+	for (i = 0; i < ARRAY_SIZE(move_kinds); i++)
+		if (has_moves(m, move_kinds[i].group))
+			put_move_table(f, m, i);
 	totals(m, &t);
 	report_ktap_totals(f, &t);
 }
@@ -508,27 +536,20 @@ static void json_kernel(FILE *f, const struct report_kernel *k)
 	fputc('}', f);
 }
 
-static void json_moves(FILE *f, const struct report_multi *m)
+/* "TABLE":{"FROM":{"TO":"result",...},...} for one kind of move. */
+static void json_move_table(FILE *f, const struct report_multi *m,
+			    unsigned int kind)
 {
 	const struct run_outcome *o;
 	unsigned int i, a, b;
 
-	fputs(",\n\"cross_kernel\":[", f);
-	for (i = 0; i < m->moves.n; i++) {
-		fputs(i ? ",\n{\"from\":" : "\n{\"from\":", f);
-		report_json_string(f, m->k[m->from[i]].label);
-		json_key(f, "to", m->k[m->to[i]].label);
-		fputs(",\"case\":", f);
-		report_json_result(f, &m->moves.res[i]);
-		fputc('}', f);
-	}
-	fputs("],\n\"cross_kernel_table\":{", f);
+	fprintf(f, ",\n\"%s\":{", move_kinds[kind].json);
 	for (a = 0; a < m->nk; a++) {
 		fputs(a ? "," : "", f);
 		report_json_string(f, m->k[a].label);
 		fputs(":{", f);
 		for (b = 0, i = 0; b < m->nk; b++) {
-			o = move(m, a, b);
+			o = move(m, move_kinds[kind].group, a, b);
 			if (!o)
 				continue;
 			fputs(i++ ? "," : "", f);
@@ -539,6 +560,25 @@ static void json_moves(FILE *f, const struct report_multi *m)
 		fputc('}', f);
 	}
 	fputc('}', f);
+}
+
+static void json_moves(FILE *f, const struct report_multi *m)
+{
+	unsigned int i, g;
+
+	fputs(",\n\"cross_kernel\":[", f);
+	for (i = 0; i < m->moves.n; i++) {
+		fputs(i ? ",\n{\"from\":" : "\n{\"from\":", f);
+		report_json_string(f, m->k[m->from[i]].label);
+		json_key(f, "to", m->k[m->to[i]].label);
+		fputs(",\"case\":", f);
+		report_json_result(f, &m->moves.res[i]);
+		fputc('}', f);
+	}
+	fputc(']', f);
+	for (g = 0; g < ARRAY_SIZE(move_kinds); g++)
+		if (!g || has_moves(m, move_kinds[g].group))
+			json_move_table(f, m, g);
 }
 
 static void json_difference(FILE *f, const struct report_multi *m,
