@@ -79,7 +79,7 @@ upstream: $(KSTAMP)
 # Again whenever the Makefile (and so the list) changes.
 $(DEPSTAMP): Makefile
 	@mkdir -p $(@D)
-	$(Q)scripts/deps.sh libcap-dev libjansson-dev make gcc xz-utils
+	$(Q)scripts/deps.sh libcap-dev libjansson-dev make gcc xz-utils qemu-system-x86
 	@touch $@
 
 # The kernel tree: re-extracted whenever KSRC names another tree, or
