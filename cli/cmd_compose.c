@@ -405,10 +405,8 @@ static void missing(const struct report_multi *m, const struct boot *boots,
 		    unsigned int nb, unsigned int a, unsigned int b,
 		    const struct move_kind *mk, struct run_outcome *o)
 {
-	char rc[64], log_file[64];
-
 	const struct report_kernel *src = &m->k[a];
-	char *log = NULL;
+	char rc[64], log_file[64], *log = NULL;
 	unsigned int i;
 
 	snprintf(rc, sizeof(rc), "out/%s/save.rc", mk->dir);

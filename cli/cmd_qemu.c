@@ -102,7 +102,7 @@ static int qemu_load(const char *path)
 	printf("# PKRU 0x%x, written 0x%x\n", c.pkru, c.pkru_want);
 	bad = qemu_check_ktap(&c, stdout, &n);
 	printf("1..%u\n", n);
-	if (!n || !c.n) {
+	if (!n) {
 		printf("# the guest's check compared nothing:\n# %s\n", c.text);
 		return end(&s, vm, 1);
 	}

@@ -126,7 +126,8 @@ static void xcr0_set(void)
 
 bool state_xcr0_fixed(void)
 {
-	if (!xcr0 || xgetbv() == xcr0)
+	/* Before state_init() has set CR4.OSXSAVE, XGETBV itself is a #UD. */
+	if (!(read_cr(4) & CR4_OSXSAVE) || xgetbv() == xcr0)
 		return false;
 	xcr0_resets++;
 	xcr0_set();
@@ -345,6 +346,7 @@ bool state_check(unsigned int n, uint64_t seed)
 	const struct range sse[] = { { FX_MXCSR, 4 }, { FX_XMM, 256 } };
 	const struct range avx = { avx_off, 256 };
 	char fail[32] = "fail=";
+
 	xsave_all();
 	expect(seed);
 	put_check(n);

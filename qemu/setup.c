@@ -50,6 +50,7 @@ int qemu_setup(struct qemu_setup *s, const char *accel, const char *cpu,
 		.bios = getenv("XSAVE_ABI_QEMU_BIOS"),
 		.timeout_ms = QEMU_DEFAULT_TIMEOUT_MS,
 		.payload = s->payload,
+		.dir = s->dir,
 	};
 	payload = env_or("XSAVE_ABI_L2", payload);
 	if (payload)
@@ -63,14 +64,15 @@ int qemu_setup(struct qemu_setup *s, const char *accel, const char *cpu,
 		return qemu_fail(ENOENT, "no L2 payload: %s: %s (XSAVE_ABI_L2 names "
 				 "another)", s->payload, strerror(errno));
 	/* Short: the QMP socket's path must fit in sun_path. */
-	snprintf(s->dir, sizeof(s->dir), "%s/xsave-abi-qemu.XXXXXX", tmp);
-	if (strlen(s->dir) > 60 || !mkdtemp(s->dir)) {
-		err = strlen(s->dir) > 60 ? ENAMETOOLONG : errno;
-		s->dir[0] = 0;
-		return qemu_fail(err, "work folder under %s: %s", tmp, strerror(err));
-	}
-	s->o.dir = s->dir;
-	return 0;
+	if ((size_t)snprintf(s->dir, sizeof(s->dir), "%s/xsave-abi-qemu.XXXXXX",
+			     tmp) >= sizeof(s->dir))
+		err = ENAMETOOLONG;
+	else if (!mkdtemp(s->dir))
+		err = errno;
+	else
+		return 0;
+	s->dir[0] = 0;
+	return qemu_fail(err, "work folder under %s: %s", tmp, strerror(err));
 }
 
 void qemu_teardown(struct qemu_setup *s)

@@ -353,13 +353,12 @@ static const char *env_or(const char *name, const char *def)
 int main(int argc, char **argv)
 {
 	char file[300], file2[300], cut[300], why[64];
-	int fds = count_fds();
+	int fds = count_fds(), err;
+	static struct qemu_setup s;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	static struct qemu_setup s;
-	int err = qemu_setup(&s, env_or("XSAVE_ABI_QEMU_ACCEL", "tcg"),
-			     env_or("XSAVE_ABI_QEMU_CPU", "max"), L2_ELF_DEFAULT);
-
+	err = qemu_setup(&s, env_or("XSAVE_ABI_QEMU_ACCEL", "tcg"),
+			 env_or("XSAVE_ABI_QEMU_CPU", "max"), L2_ELF_DEFAULT);
 	if (err == -ENOENT) {
 		printf("SKIP test_qemu: %s\n", qemu_strerror());
 		printf("test_qemu: 0 passed, 0 failed, 1 skipped\n");
