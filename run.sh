@@ -14,27 +14,30 @@ bin=$O/xsave-abi
 usage() {
 	cat <<USAGE
 usage: ./run.sh [--no-build] [harness options]
-       ./run.sh --vm [KERNEL]... [--modules DIR] [--no-upstream]
-                [--vm-timeout S] [harness options]
+       ./run.sh --vm [KERNEL]... [--cpu amd|intel|all] [--modules DIR]
+                [--no-upstream] [--vm-timeout S] [harness options]
 Builds \$O/xsave-abi if needed (make; O is the build folder, build unless
 set, as make O=; CC and CFLAGS reach make too), then runs it natively; its
 KTAP goes to stdout and its exit status is this script's.
   --no-build     run the binary as it is (native runs only)
 
---vm runs the suite inside QEMU (TCG, -cpu max: AMD SVM, nested paging,
-PKU) under each KERNEL, then the kernel's own KVM selftests state_test,
-xcr0_cpuid_test, cpuid_test and amx_test from the matching linux-source
-tree. With several kernels, each also loads the state files the others
-saved (xsave-abi state; migration.cross_kernel.A_to_B), one extra boot per
-kernel for the reverse direction. One KTAP stream nests each kernel's run;
---json and --junit write one file for all kernels. Exit 0 when every
-kernel's run and every cross-kernel move passed, else 1.
-  KERNEL         6.12 (default), 6.1, all (both), or the path of a kernel
-                 image of your own, given with --modules
-  --modules DIR  that kernel's lib/modules/RELEASE folder (kvm_amd and
-                 what it depends on are loaded from there)
+--vm runs the suite inside an emulated machine under each KERNEL: the AMD
+machine is QEMU TCG (-cpu max: SVM, nested paging, PKU; kvm_amd), the
+Intel machine Bochs, built from Debian's source package (a Tiger Lake: VMX
+with EPT, AVX-512, PKU, XSAVES; kvm_intel). Then the kernel's own
+selftests from the matching linux-source tree. With several boots, each
+also loads the state files the others saved (xsave-abi state;
+migration.cross_kernel.A_to_B), one extra boot per kernel and CPU. One
+KTAP stream nests each boot's run; --json and --junit write one file for
+all. Exit 0 when every boot's run and every move passed, else 1.
+  KERNEL         6.12 (default), 5.10, 6.1, latest (the newest series in
+                 sid, or the X.Y it resolves to), all (those four), or the
+                 path of a kernel image of your own, given with --modules
+  --cpu CPU      amd (default), intel (labels SERIES-intel) or all (both)
+  --modules DIR  that kernel's lib/modules/RELEASE folder (kvm_amd,
+                 kvm_intel and what they depend on are loaded from there)
   --no-upstream  leave out the kernel's own selftests
-  --vm-timeout S kill QEMU after S seconds per kernel, 1 to 86400
+  --vm-timeout S kill the emulator after S seconds per boot, 1 to 86400
                  (default 120)
 Debian kernels and busybox-static are downloaded with apt-get into
 .cache/vm/ (or \$XSAVE_ABI_CACHE) and reused; each run's files stay under

@@ -9,7 +9,7 @@
  *   [error] console.log            (vm.sh: why the boot sent nothing back)
  *   [in/state-only]                a boot that only loaded state files
  *   out/                           (vm/init, sent back by the machine)
- *     [error] release kvm_amd_params results.json rc stderr
+ *     [error] release kvm_module kvm_params results.json rc stderr
  *     upstream/list                NAME, or NAME missing: REASON
  *     upstream/NAME.rc NAME.log    kselftest's exit code and output
  *     [upstream/error]             why none came back (vm.sh: the boot of
@@ -329,6 +329,7 @@ static int read_kernel(struct report_kernel *k, const char *run)
 	snprintf(out, sizeof(out), "%s/out", run);
 	k->package = read_line(run, "package");
 	k->machine = read_line(run, "machine");
+	k->cpu = read_line(run, "cpu");
 	k->tree = read_line(run, "tree");
 	k->wall_ms = number(run, "wall_ms", 0);
 	k->error = read_line(run, "error");
@@ -336,7 +337,8 @@ static int read_kernel(struct report_kernel *k, const char *run)
 		k->error = read_line(out, "error");
 	if (!k->error) {
 		k->release = read_line(out, "release");
-		k->kvm_params = read_tail(out, "kvm_amd_params", 4096);
+		k->kvm_module = read_line(out, "kvm_module");
+		k->kvm_params = read_tail(out, "kvm_params", 4096);
 		for (char *p = k->kvm_params; p && *p; p++)
 			if (*p == '\n')
 				*p = p[1] ? ' ' : '\0';
@@ -442,6 +444,12 @@ static const char *first_word_line(const char *text)
 	return p;
 }
 
+/* Both boots on one emulated CPU (a run folder without "cpu" is AMD's). */
+static bool same_cpu(const struct report_kernel *a, const struct report_kernel *b)
+{
+	return !strcmp(a->cpu ? a->cpu : "amd", b->cpu ? b->cpu : "amd");
+}
+
 static int read_move(struct report_multi *m, const struct boot *boots,
 		     unsigned int nb, unsigned int a, unsigned int b,
 		     const struct move_kind *mk)
@@ -453,7 +461,9 @@ static int read_move(struct report_multi *m, const struct boot *boots,
 
 	file_name(m->k[a].label, fa, sizeof(fa));
 	file_name(m->k[b].label, fb, sizeof(fb));
-	snprintf(name, sizeof(name), "cross_kernel.%s_to_%s", fa, fb);
+	/* Between the Intel and the AMD machine the layouts differ too. */
+	snprintf(name, sizeof(name), "%s.%s_to_%s",
+		 same_cpu(&m->k[a], &m->k[b]) ? "cross_kernel" : "cross_cpu", fa, fb);
 	o = add_outcome(&m->moves, mk->group, name, move_sources);
 	if (!o)
 		return -1;
@@ -502,9 +512,11 @@ static void free_multi(struct report_multi *m, struct boot *boots,
 		struct report_kernel *K = &m->k[k];
 
 		free(K->machine);
+		free(K->cpu);
 		free(K->package);
 		free(K->release);
 		free(K->tree);
+		free(K->kvm_module);
 		free(K->kvm_params);
 		free(K->error);
 		free(K->console);

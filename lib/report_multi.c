@@ -276,8 +276,8 @@ static void kernel_ktap(FILE *f, const struct report_kernel *k)
 		k->label, k->machine, k->package);
 	if (k->release)
 		fprintf(f, "# release: %s\n", k->release);
-	if (k->kvm_params && k->kvm_params[0])
-		fprintf(f, "# kvm_amd: %s\n", k->kvm_params);
+	if (k->kvm_module && k->kvm_params && k->kvm_params[0])
+		fprintf(f, "# %s: %s\n", k->kvm_module, k->kvm_params);
 	fprintf(f, "# wall time: %.0f ms\n", k->wall_ms);
 	if (k->error) {
 		fprintf(f, "# error: %s\n# console, last lines:\n", k->error);
@@ -515,10 +515,12 @@ static void json_kernel(FILE *f, const struct report_kernel *k)
 	fputs("{\"kernel\":", f);
 	report_json_string(f, k->label);
 	json_key(f, "machine", k->machine);
+	json_key(f, "cpu", k->cpu ? k->cpu : "amd");
 	json_key(f, "package", k->package);
 	json_key(f, "release", k->release);
 	json_key(f, "tree", k->tree);
-	json_key(f, "kvm_amd", k->kvm_params);
+	json_key(f, "kvm_module", k->kvm_module);
+	json_key(f, "kvm_params", k->kvm_params);
 	fprintf(f, ",\"wall_ms\":%.0f,\"passed\":%s", k->wall_ms,
 		ok ? "true" : "false");
 	json_key(f, "why", ok ? "" : why);

@@ -18,7 +18,9 @@
 
 struct report_kernel {
 	char *label;		/* "6.12", what --vm was given */
-	char *machine, *package, *release, *tree, *kvm_params;
+	char *machine, *package, *release, *tree;
+	char *cpu;		/* "amd" or "intel": the emulated machine's */
+	char *kvm_module, *kvm_params;	/* "kvm_amd" or "kvm_intel", its parameters */
 	double wall_ms;
 	char *error;		/* why it never reported; NULL when it did */
 	char *console;		/* the console's last lines, with error */

@@ -41,7 +41,8 @@ run() {
 	cp "$rep/report.json" "$d/out/results.json"
 	echo "$3" >"$d/out/rc"
 	echo "$1-test" >"$d/out/release"
-	printf 'npt=Y\nnested=1\n' >"$d/out/kvm_amd_params"
+	printf 'npt=Y\nnested=1\n' >"$d/out/kvm_params"
+	echo kvm_amd >"$d/out/kvm_module"
 }
 # upstream DIR NAME RC [LOG]
 upstream() {
@@ -145,7 +146,7 @@ d = json.load(open(sys.argv[1]))
 r = d['runs']
 assert [x['kernel'] for x in r] == ['6.12', '6.1', 'broken'], r
 assert r[0]['report']['host'] == {'kernel': 'test'} and r[0]['report']['totals']['fail'] == 1
-assert r[0]['passed'] is False and r[0]['kvm_amd'] == 'npt=Y nested=1', r[0]['kvm_amd']
+assert r[0]['passed'] is False and r[0]['kvm_module'] == 'kvm_amd' and r[0]['kvm_params'] == 'npt=Y nested=1', r[0]
 assert [u['result'] for u in r[0]['upstream']] == ['pass', 'fail', 'skip', 'fail']
 assert r[1]['upstream'][1]['reason'] == 'not in the 6.1 tree'
 assert r[2]['error'].startswith('no results') and 'panic' in r[2]['console_tail'][0]

@@ -104,6 +104,7 @@ for k in linux-image-5.10.0-9-amd64-unsigned linux-image-5.10.0-10-amd64-unsigne
 	mkdir -p "$c/$k/mod"
 	: >"$c/$k/vmlinuz"
 	: >"$c/$k/mod/order"
+	: >"$c/$k/mod/order.intel"
 	touch "$c/$k/.ok"
 done
 mkdir -p "$c/linux-source-7.2_7.2.3-1" "$c/busybox-static"
@@ -156,7 +157,7 @@ c=$d/online
 r=$d/r
 mkdir -p "$r/boot" "$r/lib/modules/6.1.0-58-amd64/kernel"
 : >"$r/boot/vmlinuz-6.1.0-58-amd64"
-echo kernel/arch/x86/kvm/kvm-amd.ko >"$r/lib/modules/6.1.0-58-amd64/modules.builtin"
+printf '%s\n' kernel/arch/x86/kvm/kvm-amd.ko kernel/arch/x86/kvm/kvm-intel.ko >"$r/lib/modules/6.1.0-58-amd64/modules.builtin"
 deb linux-image-6.1.0-58-amd64-unsigned "$r"
 rm -rf "$r"
 echo linux-image-6.1.0-58-amd64-unsigned >"$d/names"
@@ -166,8 +167,8 @@ k=$c/linux-image-6.1.0-58-amd64-unsigned
 check "lists missing: updated, then downloaded ($rc: $out $err)" \
 	'[ $rc = 0 ] && [ "$out" = "$k" ] && [ -z "$err" ] && called "apt-get -q update" &&
 	 called "apt-get -q download linux-image-6.1.0-58-amd64-unsigned"'
-check "kvm_amd built in: vmlinuz, an empty mod/order, release 6.1.0-58-amd64, series 6.1" \
-	'[ -f "$k/vmlinuz" ] && [ ! -s "$k/mod/order" ] && [ ! -e "$k/root" ] &&
+check "kvm_amd and kvm_intel built in: vmlinuz, empty mod/order and mod/order.intel, release 6.1.0-58-amd64, series 6.1" \
+	'[ -f "$k/vmlinuz" ] && [ ! -s "$k/mod/order" ] && [ -f "$k/mod/order.intel" ] && [ ! -s "$k/mod/order.intel" ] && [ ! -e "$k/root" ] &&
 	 [ "$(cat "$k/release")" = 6.1.0-58-amd64 ] && [ "$(cat "$k/series")" = 6.1 ]'
 check "the project's own apt configuration in CACHE/apt/bookworm" \
 	'grep -q "^Dir::State::Lists \"$c/apt/bookworm/lists\";" "$c/apt/bookworm/apt.conf" &&
@@ -184,7 +185,7 @@ check "lists two days old: updated" '[ $rc = 0 ] && called "apt-get -q update"'
 # The archive moved on: the lists name 6.1.0-59, the pool has only 6.1.0-60.
 mkdir -p "$r/boot" "$r/lib/modules/6.1.0-60-amd64/kernel"
 : >"$r/boot/vmlinuz-6.1.0-60-amd64"
-echo kernel/arch/x86/kvm/kvm-amd.ko >"$r/lib/modules/6.1.0-60-amd64/modules.builtin"
+printf '%s\n' kernel/arch/x86/kvm/kvm-amd.ko kernel/arch/x86/kvm/kvm-intel.ko >"$r/lib/modules/6.1.0-60-amd64/modules.builtin"
 deb linux-image-6.1.0-60-amd64-unsigned "$r"
 rm -rf "$r"
 echo linux-image-6.1.0-59-amd64-unsigned >"$d/names"
@@ -231,6 +232,7 @@ deb "linux-binary-$rel" "$r"
 rm -rf "$r"
 mkdir -p "$m/kernel/arch/x86/kvm" "$m/kernel/virt/lib"
 ko kvm_amd kvm | xz >"$m/kernel/arch/x86/kvm/kvm-amd.ko.xz"
+ko kvm_intel kvm | xz >"$m/kernel/arch/x86/kvm/kvm-intel.ko.xz"
 ko kvm "" | xz >"$m/kernel/arch/x86/kvm/kvm.ko.xz"
 deb "linux-modules-$rel" "$r"
 rm -rf "$r"
@@ -249,7 +251,8 @@ check "latest: linux-image-$rel and its three parts ($rc: $out $err)" \
 	 called "download linux-image-$rel linux-base-$rel linux-binary-$rel linux-modules-$rel" && ! called kmod'
 check "latest: series 7.2, release $rel, modules uncompressed in load order ($(paste -sd ' ' "$k/mod/order" 2>/dev/null))" \
 	'[ "$(cat "$k/series")" = 7.2 ] && [ "$(cat "$k/release")" = "$rel" ] && [ -f "$k/vmlinuz" ] &&
-	 [ "$(paste -sd " " "$k/mod/order")" = "kvm kvm_amd" ] && [ "$(modinfo -F depends "$k/mod/kvm_amd.ko")" = kvm ]'
+	 [ "$(paste -sd " " "$k/mod/order")" = "kvm kvm_amd" ] && [ "$(modinfo -F depends "$k/mod/kvm_amd.ko")" = kvm ] &&
+	 [ "$(paste -sd " " "$k/mod/order.intel")" = "kvm kvm_intel" ] && [ "$(modinfo -F depends "$k/mod/kvm_intel.ko")" = kvm ]'
 run "$c" kernel 7.2
 check "7.2, the series latest is: the same build ($rc: $out $err)" '[ $rc = 0 ] && [ "$out" = "$k" ]'
 run "$c" kernel 7.3

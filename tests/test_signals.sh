@@ -50,6 +50,7 @@ for k in linux-image-6.12.99+deb12-amd64-unsigned linux-image-6.1.0-99-amd64-uns
 	mkdir -p "$d/cache/$k/mod"
 	: >"$d/cache/$k/vmlinuz"
 	: >"$d/cache/$k/mod/order"
+	: >"$d/cache/$k/mod/order.intel"
 	: >"$d/cache/$k/mod/none.ko"
 	echo "$k" | sed 's/linux-image-\(6\.[0-9]*\).*/\1/' >"$d/cache/$k/series"
 	touch "$d/cache/$k/.ok"

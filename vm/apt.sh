@@ -9,6 +9,7 @@
 #   SET bullseye  bullseye, bullseye-security
 #       bookworm  bookworm, bookworm-security
 #       sid       sid (unstable)
+#       trixie    trixie, with its source packages (Bochs is built from one)
 # Sourced by fetch.sh, which sets $cache first. Run on its own it runs one
 # apt command with a set's configuration (apt-get update fills its lists):
 #   apt.sh CACHE SET apt-cache|apt-get ARGS...
@@ -28,7 +29,11 @@ apt_suites() {
 		echo "deb $opts $apt_mirror/debian-security $1-security main"
 		;;
 	sid) echo "deb $opts $apt_mirror/debian sid main" ;;
-	*) echo "vm: unknown apt set '$1' (known: bullseye, bookworm, sid)" >&2; return 2 ;;
+	trixie)
+		echo "deb $opts $apt_mirror/debian trixie main"
+		echo "deb-src [lang=none target=Sources signed-by=$apt_keyring] $apt_mirror/debian trixie main"
+		;;
+	*) echo "vm: unknown apt set '$1' (known: bullseye, bookworm, sid, trixie)" >&2; return 2 ;;
 	esac
 }
 

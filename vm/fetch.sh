@@ -7,8 +7,9 @@
 # it works as root or as any user who can write CACHE.
 #
 #   fetch.sh CACHE kernel SERIES   prints the folder holding vmlinuz, mod/
-#                                  (the kvm_amd module closure, uncompressed,
-#                                  in load order in mod/order), release
+#                                  (the kvm_amd and kvm_intel module closures,
+#                                  uncompressed, in load order in mod/order
+#                                  and mod/order.intel), release
 #                                  (uname -r) and series (X.Y)
 #   fetch.sh CACHE source SERIES   prints the path of linux-source-X.Y.tar.xz,
 #                                  /usr/src's when installed
@@ -199,11 +200,14 @@ moddir() {
 }
 
 # get_kernel NAME: the cached build NAME, or download and prepare it: keep
-# vmlinuz and the kvm-amd module closure, uncompressed (busybox insmod takes
-# neither .ko.xz nor .ko.zst), in load order. On failure, why says why.
+# vmlinuz and the kvm-amd and kvm-intel module closures, uncompressed
+# (busybox insmod takes neither .ko.xz nor .ko.zst), in load order. A build
+# cached before the Intel machine (no mod/order.intel) is fetched again.
+# On failure, why says why.
 get_kernel() {
-	local dir=$cache/$1 m kver
-	[ -f "$dir/.ok" ] && return 0
+	local dir=$cache/$1 m kver vendor list
+	[ -f "$dir/.ok" ] && [ -f "$dir/mod/order.intel" ] && return 0
+	rm -f "$dir/.ok"
 	# shellcheck disable=SC2046
 	download "$dir" $(parts "$1") || return 1
 	m=$(moddir "$dir/root") || die "kernel $label: $1: the package holds no lib/modules/RELEASE/kernel"
@@ -211,11 +215,15 @@ get_kernel() {
 	cp "$dir/root/boot/vmlinuz-$kver" "$dir/vmlinuz" 2>/dev/null || cp "$m/vmlinuz" "$dir/vmlinuz" 2>/dev/null ||
 		die "kernel $label: $1: no boot/vmlinuz-$kver nor $m/vmlinuz in the packages"
 	mkdir -p "$dir/mod"
-	: >"$dir/mod/order"
-	if ! grep -q '/kvm-amd\.ko' "$m/modules.builtin" 2>/dev/null &&
-		! "$here/modclosure.sh" "$m" kvm_amd "$dir/mod" 2>"$dir/log"; then
-		die "kernel $label: $1: cannot gather kvm_amd and its dependencies: $(tail -n 1 "$dir/log")"
-	fi
+	for vendor in amd intel; do
+		list=order.$vendor
+		[ "$vendor" = intel ] || list=order
+		: >"$dir/mod/$list"
+		if ! grep -q "/kvm-$vendor\.ko" "$m/modules.builtin" 2>/dev/null &&
+			! "$here/modclosure.sh" "$m" "kvm_$vendor" "$dir/mod" "$list" 2>"$dir/log"; then
+			die "kernel $label: $1: cannot gather kvm_$vendor and its dependencies: $(tail -n 1 "$dir/log")"
+		fi
+	done
 	echo "$kver" >"$dir/release"
 	rm -rf "$dir/root" "$dir/log"
 	touch "$dir/.ok"

@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Build the emulated machine's initramfs (uncompressed newc cpio: the kernel
 # unpacks it faster than a compressed one under emulation).
-# usage: initramfs.sh OUT KERNEL_DIR BUSYBOX HARNESS UPSTREAM_DIR|- ARGS_FILE [IN_DIR [ROOT_DIR]]
-#   KERNEL_DIR   holds mod/ with mod/order (from fetch.sh)
+# usage: initramfs.sh OUT MOD_ORDER BUSYBOX HARNESS UPSTREAM_DIR|- ARGS_FILE [IN_DIR [ROOT_DIR]]
+#   MOD_ORDER    the modules to load, in order, beside their .ko files
+#                (KERNEL_DIR/mod/order for kvm_amd, mod/order.intel for
+#                kvm_intel; from fetch.sh)
 #   UPSTREAM_DIR holds the static selftests and their list (mk/upstream.mk)
 #   ARGS_FILE    the harness's arguments, one per line
 #   IN_DIR       copied to /in: state files to load (SOURCE.state), and the
@@ -15,7 +17,7 @@
 # (busybox insmod does not read it).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-out=$1 kdir=$2 busybox=$3 harness=$4 upstream=$5 args=$6 in=${7:-} root=${8:-}
+out=$1 order=$2 busybox=$3 harness=$4 upstream=$5 args=$6 in=${7:-} root=${8:-}
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
@@ -30,11 +32,11 @@ cp "$here/init" "$stage/init"
 # Debug info is of no use inside and costs unpacking time under emulation.
 strip -o "$stage/xsave-abi" "$harness"
 cp "$args" "$stage/args"
-cp "$kdir"/mod/*.ko "$stage/mod/"
 while read -r m; do
+	cp "$(dirname "$order")/$m.ko" "$stage/mod/"
 	opts=$(sed -n "s/^$m[[:space:]]\+//p" "$here/modules.conf")
 	echo "$m $opts"
-done <"$kdir/mod/order" >"$stage/mod/order"
+done <"$order" >"$stage/mod/order"
 if [ "$upstream" != - ]; then
 	cp "$upstream/list" "$stage/upstream/list"
 	while read -r t _; do

@@ -1,11 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# Run the suite inside an emulated machine (QEMU TCG, -cpu max: AMD SVM with
-# nested paging and PKU) under one or more Debian kernels; run.sh --vm.
-# usage: vm.sh [KERNEL]... [--modules DIR] [--no-upstream] [--vm-timeout S]
-#              [--json FILE] [--junit FILE] [harness options]
+# Run the suite inside an emulated machine under one or more Debian kernels;
+# run.sh --vm. The AMD machine is QEMU TCG (-cpu max: SVM with nested paging
+# and PKU, kvm_amd); the Intel machine is Bochs (a Tiger Lake: VMX with EPT,
+# AVX-512, PKU and XSAVES, kvm_intel), built by vm/bochs.sh.
+# usage: vm.sh [KERNEL]... [--cpu amd|intel|all] [--modules DIR]
+#              [--no-upstream] [--vm-timeout S] [--json FILE] [--junit FILE]
+#              [harness options]
 # KERNEL: 5.10, 6.1, 6.12, latest (the newest series in sid, or the X.Y it
 # resolves to), all (those four), or a kernel image with --modules DIR.
+# Each kernel boots on each CPU chosen (default amd); a boot on the Intel
+# machine is labelled SERIES-intel.
 # The boots run in parallel, as many at once as there are cores
 # ($XSAVE_ABI_JOBS to change it), in two rounds: each kernel's suite, which
 # also saves a state file, then, with several kernels, a boot per kernel
@@ -25,7 +30,6 @@ here=$top/vm
 cache=${XSAVE_ABI_CACHE:-$top/.cache/vm}
 O=${O:-build}	# the build folder, as make's O=
 work=${XSAVE_ABI_WORK:-$O/vm}
-machine="qemu-tcg cpu=max"
 harness=$O/xsave-abi-static
 
 die() { echo "vm: $*" >&2; exit 2; }
@@ -42,12 +46,21 @@ seconds() {
 	die "--vm-timeout: '$1' is not a whole number of seconds from 1 to 86400 (decimal digits only)"
 }
 
-kernels=() hargs=() json="" junit="" modules="" upstream=1 limit=120
+kernels=() cpus=(amd) hargs=() json="" junit="" modules="" upstream=1 limit=120
 while [ $# -gt 0 ]; do
 	case "$1" in
 	5.10 | 6.1 | 6.12 | latest | [1-9].[0-9] | [1-9].[1-9][0-9]) kernels+=("$1") ;;
 	all) kernels+=(5.10 6.1 6.12 latest) ;;
 	--modules) needs $# "$1" "a folder (lib/modules/RELEASE)"; modules=$2; shift ;;
+	--cpu)
+		needs $# "$1" "amd, intel or all"
+		case "$2" in
+		amd | intel) cpus=("$2") ;;
+		all) cpus=(amd intel) ;;
+		*) die "--cpu: '$2' is not amd, intel or all" ;;
+		esac
+		shift
+		;;
 	--no-upstream) upstream=0 ;;
 	--vm-timeout) needs $# "$1" "seconds, 1 to 86400"; seconds "$2"; limit=$2; shift ;;
 	--json|--junit)
@@ -154,27 +167,34 @@ build() {
 	make -s O="$O" static >&2 || die "building $harness failed"
 }
 
-# KERNEL_DIR for a vendor kernel: its image and the kvm_amd module closure
-# (nothing to load when kvm_amd is built in).
+# KERNEL_DIR for a vendor kernel: its image and the kvm_amd and kvm_intel
+# module closures (nothing to load for one built in).
 vendor_kernel() {
-	local img=$1 d=$2
+	local img=$1 d=$2 vendor list
 	rm -rf "$d" && mkdir -p "$d/mod"
 	cp "$img" "$d/vmlinuz"
-	: >"$d/mod/order"
 	echo "$(basename "$img")" >"$d/series"
-	if grep -q '/kvm-amd\.ko' "$modules/modules.builtin" 2>/dev/null; then
-		return 0
-	fi
-	"$here/modclosure.sh" "$modules" kvm_amd "$d/mod" ||
-		die "$modules: cannot find kvm_amd and its dependencies"
+	for vendor in amd intel; do
+		list=order.$vendor
+		[ "$vendor" = intel ] || list=order
+		: >"$d/mod/$list"
+		grep -q "/kvm-$vendor\.ko" "$modules/modules.builtin" 2>/dev/null ||
+			"$here/modclosure.sh" "$modules" "kvm_$vendor" "$d/mod" "$list" ||
+			die "$modules: cannot find kvm_$vendor and its dependencies"
+	done
 }
 
-# prepare KERNEL RUN: the run folder of a kernel's first boot, with its
-# kernel (RUN/kdir) and selftests; what cannot be had is RUN/error.
+# prepare KERNEL CPU RUN: the run folder of a kernel's first boot on CPU,
+# with its kernel (RUN/kdir) and selftests; what cannot be had is RUN/error.
 prepare() {
-	local k=$1 run=$2 kdir series
+	local k=$1 cpu=$2 run=$3 kdir series suffix=""
 	mkdir -p "$run"
-	echo "$machine" >"$run/machine"
+	echo "$cpu" >"$run/cpu"
+	case "$cpu" in
+	amd) echo "qemu-tcg cpu=max" >"$run/machine" ;;
+	intel) echo "bochs $(basename "$bochs_dir" | cut -d- -f2) cpu=tigerlake" >"$run/machine"
+		suffix=-intel ;;
+	esac
 	echo 0 >"$run/wall_ms"
 	case "$k" in
 	/*)
@@ -184,7 +204,7 @@ prepare() {
 		;;
 	*)
 		if ! step "$here/fetch.sh" "$cache" kernel "$k" >"$run/kdir" 2>"$run/fetch.log"; then
-			echo "$k" >"$run/label"
+			echo "$k$suffix" >"$run/label"
 			echo "-" >"$run/package"
 			echo "cannot fetch the $k kernel: $(tail -n 1 "$run/fetch.log" | sed 's/^vm: //')" >"$run/error"
 			echo "vm: $k: $(cat "$run/error")" >&2
@@ -199,7 +219,7 @@ prepare() {
 	[ -s "$kdir/vmlinux" ] && [ "$kdir/vmlinux" -nt "$kdir/vmlinuz" ] ||
 		"$here/vmlinux.sh" "$kdir/vmlinuz" "$kdir/vmlinux" || rm -f "$kdir/vmlinux"
 	series=$(cat "$kdir/series")
-	echo "$series" >"$run/label"
+	echo "$series$suffix" >"$run/label"
 	[ "$upstream" = 1 ] || return 0
 	case "$k" in /*) series=/ ;; esac
 	upstream "$series" "$(tree_dir "$series")"
@@ -212,19 +232,26 @@ prepare() {
 # boot RUN: one boot of the run folder's kernel, bounded; RUN/error says
 # why when nothing came back.
 boot() {
-	local run=$1 label kdir image t0 t1 rc up=- root
+	local run=$1 label kdir image t0 t1 rc up=- root order emu=()
 	label=$(cat "$run/label")
 	kdir=$(cat "$run/kdir")
 	image=$kdir/vmlinuz
-	[ -s "$kdir/vmlinux" ] && image=$kdir/vmlinux
+	order=$kdir/mod/order
+	# Bochs boots by syslinux, which takes the bzImage only.
+	if [ "$(cat "$run/cpu")" = intel ]; then
+		order=$kdir/mod/order.intel
+		emu=(--bochs "$bochs_dir")
+	elif [ -s "$kdir/vmlinux" ]; then
+		image=$kdir/vmlinux
+	fi
 	[ -f "$run/upstream" ] && [ ! -f "$run/in/state-only" ] && up=$(cat "$run/upstream")
 	root=$qemu_root
 	[ ! -f "$run/in/upstream-only" ] || root=""
-	"$here/initramfs.sh" "$run/initrd.cpio" "$kdir" "$busybox" "$harness" "$up" \
+	"$here/initramfs.sh" "$run/initrd.cpio" "$order" "$busybox" "$harness" "$up" \
 		"$run/args" "$run/in" "$root" || { echo "building the initramfs failed" >"$run/error"; return 0; }
 	echo "vm: $label: booting $(cat "$run/package")$(what_for "$run") (limit ${limit} s)" >&2
 	t0=$(date +%s%N)
-	"$here/boot.sh" "$image" "$run/initrd.cpio" "$run" "$limit" 2>"$run/error"
+	"$here/boot.sh" "${emu[@]}" "$image" "$run/initrd.cpio" "$run" "$limit" 2>"$run/error"
 	rc=$?
 	t1=$(date +%s%N)
 	# boot.sh stopped by a signal (sent to it alone): so is the whole run.
@@ -268,7 +295,7 @@ split() {
 	local run=$1 up=$1.up f
 	[ -f "$run/upstream" ] && [ ! -f "$run/error" ] || return 0
 	mkdir -p "$up/in"
-	for f in label package machine kdir upstream upstream_timeout; do
+	for f in label package machine cpu kdir upstream upstream_timeout; do
 		cp "$run/$f" "$up/"
 	done
 	: >"$up/args"
@@ -309,7 +336,7 @@ loads() {
 		mkdir -p "$run/in"
 		: >"$run/args"
 		touch "$run/in/state-only"
-		for f in label package machine kdir; do cp "$work/$i/$f" "$run/"; done
+		for f in label package machine cpu kdir; do cp "$work/$i/$f" "$run/"; done
 		for ((j = 1; j <= n; j++)); do
 			d=$work/$j
 			[ "$j" != "$i" ] || continue
@@ -348,19 +375,36 @@ rm -rf "$work"
 mkdir -p "$work"
 step "$here/fetch.sh" "$cache" busybox >"$work/busybox" || exit 2
 busybox=$(cat "$work/busybox")
+# The Intel machine chosen: Bochs built once (cached) and what makes its disk.
+bochs_dir=""
+case " ${cpus[*]} " in
+*" intel "*)
+	scripts/deps.sh g++ make syslinux mtools dosfstools || exit 2
+	step "$here/bochs.sh" "$cache" >"$work/bochs" || exit 2
+	bochs_dir=$(cat "$work/bochs")
+	;;
+esac
+# One boot per kernel and CPU: run I boots kernel rk[I] on cpu rc[I], its
+# last time kept in the cache under tk[I].
+rk=() rc=() tk=()
+for k in "${kernels[@]}"; do
+	for c in "${cpus[@]}"; do
+		rk+=("$k") rc+=("$c") tk+=("${k##*/}${c/#amd/}")
+	done
+done
 dirs=()
-n=${#kernels[@]}
+n=${#rk[@]}
 for ((i = 1; i <= n; i++)); do dirs+=("$work/$i"); done
 # The longest boots first (by the last run's times, kept in the cache), so
 # that the two rounds end together; each kernel boots as soon as it is
 # ready, while the next one is fetched.
 mkdir -p "$cache/times"
 for ((i = 1; i <= n; i++)); do
-	echo "$(cat "$cache/times/${kernels[i - 1]##*/}" 2>/dev/null || echo 999999) $i"
+	echo "$(cat "$cache/times/${tk[i - 1]}" 2>/dev/null || echo 999999) $i"
 done | sort -rn | cut -d' ' -f2 >"$work/order"
 while read -r i; do
 	run=$work/$i
-	step prepare "${kernels[i - 1]}" "$run" || exit 2
+	step prepare "${rk[i - 1]}" "${rc[i - 1]}" "$run" || exit 2
 	: >"$run/args"
 	[ ${#hargs[@]} -eq 0 ] || printf '%s\n' "${hargs[@]}" >"$run/args"
 	mkdir -p "$run/in"
@@ -372,7 +416,7 @@ done <"$work/order"
 finish
 for ((i = 1; i <= n; i++)); do merge_upstream "$work/$i"; done
 for ((i = 1; i <= n; i++)); do
-	[ -f "$work/$i/error" ] || cp "$work/$i/wall_ms" "$cache/times/${kernels[i - 1]##*/}"
+	[ -f "$work/$i/error" ] || cp "$work/$i/wall_ms" "$cache/times/${tk[i - 1]}"
 done
 if [ "$n" -ge 2 ]; then
 	loads

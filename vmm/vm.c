@@ -120,6 +120,10 @@ static int run_to_sync(struct vmm_vcpu *v)
 		return vmm_failf(EIO, "KVM_RUN: KVM_EXIT_INTERNAL_ERROR, suberror %u "
 				 "(KVM could not run the guest's instructions)",
 				 run->internal.suberror);
+	if (run->exit_reason == KVM_EXIT_FAIL_ENTRY)
+		return vmm_failf(EIO, "KVM_RUN: KVM_EXIT_FAIL_ENTRY, hardware entry "
+				 "failure reason 0x%llx (the CPU refused the VM entry)",
+				 (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
 	if (run->exit_reason != KVM_EXIT_IO)
 		return vmm_failf(EIO, "KVM_RUN: unexpected exit %s (%u)",
 				 exit_reason_str(run->exit_reason),
