@@ -232,7 +232,7 @@ prepare() {
 # boot RUN: one boot of the run folder's kernel, bounded; RUN/error says
 # why when nothing came back.
 boot() {
-	local run=$1 label kdir image t0 t1 rc up=- root order emu=()
+	local run=$1 label kdir image t0 t1 rc up=- root order emu=() leave=""
 	label=$(cat "$run/label")
 	kdir=$(cat "$run/kdir")
 	image=$kdir/vmlinuz
@@ -241,6 +241,7 @@ boot() {
 	if [ "$(cat "$run/cpu")" = intel ]; then
 		order=$kdir/mod/order.intel
 		emu=(--bochs "$bochs_dir")
+		leave=$here/bochs/leave-out
 	elif [ -s "$kdir/vmlinux" ]; then
 		image=$kdir/vmlinux
 	fi
@@ -248,7 +249,7 @@ boot() {
 	root=$qemu_root
 	[ ! -f "$run/in/upstream-only" ] || root=""
 	"$here/initramfs.sh" "$run/initrd.cpio" "$order" "$busybox" "$harness" "$up" \
-		"$run/args" "$run/in" "$root" || { echo "building the initramfs failed" >"$run/error"; return 0; }
+		"$run/args" "$run/in" "$root" "$leave" || { echo "building the initramfs failed" >"$run/error"; return 0; }
 	echo "vm: $label: booting $(cat "$run/package")$(what_for "$run") (limit ${limit} s)" >&2
 	t0=$(date +%s%N)
 	"$here/boot.sh" "${emu[@]}" "$image" "$run/initrd.cpio" "$run" "$limit" 2>"$run/error"

@@ -84,6 +84,7 @@ static void probe_cpu(struct vmm_host *h)
 	mask = r[0] | ((uint64_t)r[3] << 32);
 	host_cpuid(0xd, 1, r);
 	h->host_xfd = r[0] & (1u << 4);
+	h->host_xsaves = r[0] & (1u << 3);
 	mask |= r[2] | ((uint64_t)r[3] << 32);	/* supervisor components */
 	for (i = 2; i < XS_NCOMP; i++) {
 		if (!(mask & XS_BIT(i)))

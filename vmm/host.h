@@ -43,6 +43,8 @@ struct vmm_host {
 	uint32_t mxcsr_mask;		/* the MXCSR bits KVM_SET_XSAVE accepts */
 	struct xs_layout layout;	/* host CPUID 0xD */
 	bool host_xfd;			/* CPUID.(EAX=0xD,ECX=1):EAX[4] */
+	bool host_xsaves;		/* CPUID.(EAX=0xD,ECX=1):EAX[3]: the kernel
+					 * restores fpstate with XRSTORS */
 	uint64_t xfd_xfeatures;		/* components with CPUID 0xD.i ECX[2] */
 
 	enum vmm_kvm_state kvm;
