@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * xsave-abi state save FILE [--seed N]
+ * xsave-abi state save FILE [--seed N] [--xcr0 MASK]
  * xsave-abi state load FILE
  *
  * One vCPU's XSAVE state across processes, hosts and kernels. save fills a
  * new vCPU with a seeded pattern (by the guest's own XRSTOR where guests
- * may use XSAVE) and writes what KVM_GET_XSAVE returns to a state file
+ * may use XSAVE; --xcr0 limits the vCPU's XCR0 to MASK, hexadecimal, as a
+ * VMM's CPU model limits a guest meant to move between unlike hosts) and
+ * writes what KVM_GET_XSAVE returns to a state file
  * (xs/xs_file.h). load checks the file and converts it to this host's
  * layout before anything is created, restores it into a new vCPU with
  * KVM_SET_XSAVE, and checks component by component, in KTAP, what
@@ -32,7 +34,7 @@ static struct xs_file file;
 
 static int usage(FILE *f)
 {
-	fprintf(f, "usage: xsave-abi state save FILE [--seed N]\n"
+	fprintf(f, "usage: xsave-abi state save FILE [--seed N] [--xcr0 MASK]\n"
 		   "       xsave-abi state load FILE\n");
 	return f == stdout ? 0 : CMD_EXIT_USAGE;
 }
@@ -50,7 +52,7 @@ static int write_file(struct out_file *o, const void *data, size_t len)
 	return out_commit(o, f);
 }
 
-static int state_save(const char *path, uint64_t seed)
+static int state_save(const char *path, uint64_t seed, uint64_t xcr0_mask)
 {
 	static struct out_file out;
 	char why[PATH_MAX + 128];
@@ -64,7 +66,7 @@ static int state_save(const char *path, uint64_t seed)
 		return CMD_EXIT_USAGE;
 	}
 	rc = cmd_need_kvm("xsave-abi state save") ? CMD_EXIT_USAGE : 0;
-	if (!rc && vmm_state_capture(&file, seed, &by_guest)) {
+	if (!rc && vmm_state_capture(&file, seed, xcr0_mask, &by_guest)) {
 		fprintf(stderr, "xsave-abi state save: %s\n", vmm_strerror());
 		rc = 1;
 	}
@@ -206,13 +208,36 @@ static int state_load(const char *path)
 	return bad ? 1 : 0;
 }
 
+/* --xcr0's MASK: 0x and hexadecimal digits only, x87's bit set. */
+static int xcr0_arg(const char *s, uint64_t *mask)
+{
+	const char *p = s + 2;
+	char *end;
+
+	while (isxdigit((unsigned char)*p))
+		p++;
+	if (!strncmp(s, "0x", 2) && s[2] && !*p && p - s <= 18) {
+		*mask = strtoull(s + 2, &end, 16);
+		if (*mask & 1)
+			return 0;
+	}
+	fprintf(stderr, "xsave-abi state save: --xcr0: '%s' is not 0x and up to "
+		"16 hexadecimal digits with bit 0 (x87) set\n", s);
+	return -1;
+}
+
 int run_cmd_state(int argc, char **argv)
 {
-	uint64_t seed = 1;
+	uint64_t seed = 1, xcr0_mask = ~0ULL;
 
+	if (argc >= 5 && !strcmp(argv[1], "save") && !strcmp(argv[argc - 2], "--xcr0")) {
+		if (xcr0_arg(argv[argc - 1], &xcr0_mask))
+			return usage(stderr);
+		argc -= 2;
+	}
 	switch (cmd_save_load("xsave-abi state save", argc, argv, &seed)) {
 	case CMD_HELP: return usage(stdout);
-	case CMD_SAVE: return state_save(argv[2], seed);
+	case CMD_SAVE: return state_save(argv[2], seed, xcr0_mask);
 	case CMD_LOAD: return state_load(argv[2]);
 	default: return usage(stderr);
 	}

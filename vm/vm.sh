@@ -410,6 +410,9 @@ while read -r i; do
 	[ ${#hargs[@]} -eq 0 ] || printf '%s\n' "${hargs[@]}" >"$run/args"
 	mkdir -p "$run/in"
 	[ "$n" -lt 2 ] || touch "$run/in/save"
+	# Between the two machines, state files hold only the components both
+	# have (x87, SSE, AVX, PKRU), as a VMM's common CPU model would.
+	[ "${#cpus[@]}" -lt 2 ] || echo "--xcr0 0x207" >"$run/in/save"
 	[ "$n" -ge "$jobs" ] || split "$run"
 	[ ! -d "$run.up" ] || start "$run.up"
 	start "$run"

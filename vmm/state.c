@@ -56,14 +56,23 @@ static struct vmm_vcpu *one_vcpu(struct vmm_vm **vm)
 	return *vm ? vmm_vcpu(*vm, 0) : NULL;
 }
 
-int vmm_state_capture(struct xs_file *f, uint64_t seed, bool *by_guest)
+int vmm_state_capture(struct xs_file *f, uint64_t seed, uint64_t xcr0_mask,
+		      bool *by_guest)
 {
 	struct vmm_vm *vm;
 	struct vmm_vcpu *v = one_vcpu(&vm);
+	uint64_t xcr0;
 	int rc;
 
 	if (!v)
 		return -EIO;
+	rc = vmm_get_xcr0(v, &xcr0);
+	if (!rc && (xcr0 & xcr0_mask) != xcr0)
+		rc = vmm_set_xcr0(v, xcr0 & xcr0_mask);
+	if (rc) {
+		vmm_vm_free(vm);
+		return rc;
+	}
 	memset(f, 0, sizeof(*f));
 	describe_host(f);
 	f->seed = seed;

@@ -15,8 +15,10 @@ struct vmm_state_view {
 	uint8_t guest[XS_KVM_SIZE] __attribute__((aligned(64)));	/* guest XSAVE */
 };
 
-/* A new vCPU filled with the pattern of seed, described into f. */
-int vmm_state_capture(struct xs_file *f, uint64_t seed, bool *by_guest);
+/* A new vCPU, its XCR0 limited to xcr0_mask, filled with the pattern of
+ * seed, described into f. */
+int vmm_state_capture(struct xs_file *f, uint64_t seed, uint64_t xcr0_mask,
+		      bool *by_guest);
 /* A new vCPU with XCR0 xcr0 given buf (this host's layout) by
  * KVM_SET_XSAVE; what it then shows. */
 int vmm_state_restore(const void *buf, uint64_t xcr0, struct vmm_state_view *out);
