@@ -38,7 +38,7 @@ all. Exit 0 when every boot's run and every move passed, else 1.
                  kvm_intel and what they depend on are loaded from there)
   --no-upstream  leave out the kernel's own selftests
   --vm-timeout S kill the emulator after S seconds per boot, 1 to 86400
-                 (default 120)
+                 (default 120 on the AMD machine, 300 on the Intel one)
 Debian kernels and busybox-static are downloaded with apt-get into
 .cache/vm/ (or \$XSAVE_ABI_CACHE) and reused; each run's files stay under
 \$O/vm/.
