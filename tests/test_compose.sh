@@ -228,4 +228,24 @@ check "exit 0 when every kernel passed (got $rc)" '[ $rc = 0 ] && has "ok 1 6.12
 check "no comparison for one kernel" \
 	'[ $rc = 0 ] && has "ok 1 6.12" $f/ok.ktap && ! grep -q comparison $f/ok.ktap'
 
+# The Intel and the AMD machine: a move between them is cross_cpu, and each
+# boot names its CPU and vendor module in the JSON.
+run 6.12 "$f/xa" 0
+run 6.12-intel "$f/xi" 0
+echo intel >"$f/xi/cpu"
+echo kvm_intel >"$f/xi/out/kvm_module"
+for d in xa xi; do mkdir -p "$f/$d/out/state"; echo 0 >"$f/$d/out/state/save.rc"; done
+printf 'TAP version 13\n1..1\nok 1 x87\n' >"$f/xi/out/state/load-6_12.ktap"
+echo 0 >"$f/xi/out/state/load-6_12.rc"
+$compose --json "$f/x.json" "$f/xa" "$f/xi" >"$f/x.ktap"
+check "a move between the two machines is migration.cross_cpu.A_to_B" \
+	'has "ok 3 migration.cross_cpu.6_12_to_6_12_intel" $f/x.ktap &&
+	 has "  # kvm_intel: npt=Y nested=1" $f/x.ktap'
+check "JSON: each boot's cpu (amd without a cpu file) and kvm_module" \
+	'python3 -c "
+import json, sys
+r = json.load(open(sys.argv[1]))[\"runs\"]
+assert [(x[\"cpu\"], x[\"kvm_module\"]) for x in r] == [(\"amd\", \"kvm_amd\"), (\"intel\", \"kvm_intel\")], r
+" "$f/x.json"'
+
 t_done

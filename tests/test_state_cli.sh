@@ -68,11 +68,21 @@ refused "no such file" "No such file" "$d/none"
 "$bin" state >/dev/null 2>"$d/err"
 rc=$?
 check "no arguments: usage, exit 2 (got $rc)" '[ $rc = 2 ] && grep -q "^usage: xsave-abi state" $d/err'
+for m in 0x206 207 0x 0x12345678901234567; do
+	"$bin" state save "$d/m.state" --xcr0 "$m" >/dev/null 2>"$d/err"
+	rc=$?
+	check "save --xcr0 $m: exit 2 (got $rc) naming the mask, nothing written" \
+		'[ $rc = 2 ] && grep -qF -- "--xcr0: '"'"'$m'"'"'" $d/err && [ ! -e $d/m.state ]'
+done
 
 if "$bin" host | grep -q '^# /dev/kvm: usable'; then
 	"$bin" state save "$d/s.state" --seed 7 >"$d/save" 2>&1
 	rc=$?
 	check "save exits 0 (got $rc: $(head -c 300 $d/save))" '[ $rc = 0 ] && [ -s $d/s.state ]'
+	"$bin" state save "$d/x.state" --seed 7 --xcr0 0x3 >"$d/save3" 2>&1
+	rc=$?
+	check "save --xcr0 0x3: the vCPU's XCR0 limited to x87 and SSE (got $rc: $(head -c 200 $d/save3))" \
+		'[ $rc = 0 ] && grep -q "XCR0 0x\(1\|3\)," $d/save3'
 	check "save leaves no temporary file" \
 		'[ $rc = 0 ] && [ -s $d/s.state ] && l=$(ls -a $d) && ! grep -q tmp- <<<"$l"'
 	"$bin" state load "$d/s.state" >"$d/load" 2>&1
