@@ -48,6 +48,8 @@ const struct xs_layout *case_layout(void);
 struct vmm_vm *case_vm(unsigned int nr_vcpus, bool start);
 void case_get(struct vmm_vcpu *v, struct xs_state *s);
 void case_set(struct vmm_vcpu *v, const struct xs_state *s);
+void case_expect_buf(const void *want, const void *got, size_t size,
+		     uint64_t mask, const char *what);
 void case_expect_components(const struct xs_state *want,
 			    const struct xs_state *got, uint64_t mask,
 			    const char *what);
@@ -59,5 +61,7 @@ void case_observe_pkru(uint32_t before, uint32_t written, uint32_t after);
 void case_pkru_values(uint32_t *v, int n);
 void case_set_pkru(struct vmm_vcpu *v, bool bit9, uint32_t pkru);
 void case_set_xfeatures(struct vmm_vcpu *v, uint64_t xf);
+void case_need_amx(void);
+struct vmm_vm *case_vm_amx(int *size, uint8_t **buf);
 
 #endif

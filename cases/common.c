@@ -34,10 +34,9 @@ void case_set(struct vmm_vcpu *v, const struct xs_state *s)
 }
 
 /* Fail, naming each differing component and offset, unless the components
- * of mask (everything when ~0) are identical. */
-void case_expect_components(const struct xs_state *want,
-			    const struct xs_state *got, uint64_t mask,
-			    const char *what)
+ * of mask (everything when ~0) are identical in the two size-byte images. */
+void case_expect_buf(const void *want, const void *got, size_t size,
+		     uint64_t mask, const char *what)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -46,11 +45,18 @@ void case_expect_components(const struct xs_state *want,
 
 	if (!f)
 		run_error("open_memstream: %s", strerror(errno));
-	n = xs_diff(case_layout(), want->b, got->b, XS_KVM_SIZE, mask, f);
+	n = xs_diff(case_layout(), want, got, size, mask, f);
 	fclose(f);
 	if (n)
 		run_fail("%s: %d difference(s): %s", what, n, text);
 	free(text);
+}
+
+void case_expect_components(const struct xs_state *want,
+			    const struct xs_state *got, uint64_t mask,
+			    const char *what)
+{
+	case_expect_buf(want->b, got->b, XS_KVM_SIZE, mask, what);
 }
 
 void case_expect_same(const struct xs_state *before, const struct xs_state *now,
@@ -113,6 +119,46 @@ void case_set_pkru(struct vmm_vcpu *v, bool bit9, uint32_t pkru)
 	case_get(v, &s);
 	SETUP(xs_put_pkru(case_layout(), s.b, sizeof(s.b), bit9, pkru));
 	case_set(v, &s);
+}
+
+/* Skips unless KVM offers AMX's two components to guests. */
+void case_need_amx(void)
+{
+	const struct vmm_host *h = vmm_host();
+	const uint64_t amx = XS_BIT(XS_TILECFG) | XS_BIT(XS_TILEDATA);
+
+	if ((h->layout.xfeatures & amx) != amx)
+		run_skip("host CPU has no AMX (CPUID.(EAX=0xD,ECX=0):EAX[18:17] "
+			 "not both set)");
+	if (h->xcomp_err || (h->xcomp_guest_supp & amx) != amx)
+		run_skip("KVM does not offer AMX TILECFG and TILEDATA to guests "
+			 "(KVM_X86_XCOMP_GUEST_SUPP bits 17-18 clear or unavailable)");
+}
+
+/*
+ * A one-vCPU VM, not started, whose CPUID and XCR0 have AMX (TILECFG and
+ * TILEDATA) beside what KVM offers: guest permission first, then
+ * KVM_SET_CPUID2 resizes the vCPU's XSAVE state. *size: its
+ * KVM_CAP_XSAVE2 size, and *buf a zeroed buffer of that size.
+ */
+struct vmm_vm *case_vm_amx(int *size, uint8_t **buf)
+{
+	const uint64_t amx = XS_BIT(XS_TILECFG) | XS_BIT(XS_TILEDATA);
+	struct vmm_vm *vm;
+	struct vmm_vcpu *v;
+
+	SETUP(vmm_guest_perm(XS_TILEDATA));
+	vm = case_vm(1, false);
+	v = vmm_vcpu(vm, 0);
+	case_set_xfeatures(v, vmm_host()->kvm_xcr0 | amx);
+	SETUP(vmm_set_xcr0(v, vmm_guest_xcr0(v) | amx));
+	*size = vmm_vcpu_xsave2_size(v);
+	if (*size < 0)
+		run_error("%s", vmm_strerror());
+	*buf = calloc(1, *size);
+	if (!*buf)
+		run_error("calloc(%d): %s", *size, strerror(errno));
+	return vm;
 }
 
 /* The vCPU's CPUID xfeatures set to xf; a KVM that keeps its own CPUID

@@ -30,21 +30,7 @@ static void need_xfd_tiledata(void)
 	if (!(h->xfd_xfeatures & XS_BIT(XS_TILEDATA)))
 		run_skip("host CPU has no XFD-capable AMX TILEDATA "
 			 "(CPUID.(EAX=0xD,ECX=18):ECX[2] clear)");
-	if (h->xcomp_err || !(h->xcomp_guest_supp & XS_BIT(XS_TILEDATA)))
-		run_skip("KVM does not offer AMX TILEDATA to guests "
-			 "(KVM_X86_XCOMP_GUEST_SUPP bit 18 clear or unavailable)");
-}
-
-/* A vCPU whose CPUID has AMX, its XSAVE state resized for it. */
-static struct vmm_vm *vm_with_amx(void)
-{
-	const uint64_t amx = XS_BIT(XS_TILECFG) | XS_BIT(XS_TILEDATA);
-	struct vmm_vm *vm;
-
-	SETUP(vmm_guest_perm(XS_TILEDATA));
-	vm = case_vm(1, false);
-	case_set_xfeatures(vmm_vcpu(vm, 0), vmm_host()->kvm_xcr0 | amx);
-	return vm;
+	case_need_amx();
 }
 
 /* The guest armed XFD for TILEDATA; a VMM restores tile data anyway. */
@@ -62,14 +48,8 @@ CASE(xfd, set_xsave_drops_disabled_component,
 	int size, rc;
 
 	need_xfd_tiledata();
-	vm = vm_with_amx();
+	vm = case_vm_amx(&size, &buf);
 	vc = vmm_vcpu(vm, 0);
-	size = vmm_vcpu_xsave2_size(vc);
-	if (size < 0)
-		run_error("%s", vmm_strerror());
-	buf = calloc(1, size);
-	if (!buf)
-		run_error("calloc(%d): %s", size, strerror(errno));
 	SETUP(vmm_get_xsave2(vc, buf));
 	SETUP(vmm_set_msr(vc, VMM_MSR_IA32_XFD, XS_BIT(XS_TILEDATA)));
 	SETUP(vmm_get_msr(vc, VMM_MSR_IA32_XFD, &xfd));

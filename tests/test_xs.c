@@ -124,6 +124,38 @@ static void test_fill_and_init(void)
 	free(b);
 }
 
+/* AMX as Sapphire Rapids lays it out: TILECFG 64 bytes at 0xac0, TILEDATA
+ * 8192 at 0xb00 (CPUID.(EAX=0xD,ECX=17/18)). */
+static void test_fill_amx(void)
+{
+	size_t size = 0xb00 + 8192;
+	uint8_t *a = calloc(1, size);
+	struct xs_layout l;
+	int t, bad = 0;
+
+	layout(&l, 0xa80);
+	xs_layout_add(&l, XS_TILECFG, 64, 0xac0, 2);
+	xs_layout_add(&l, XS_TILEDATA, 8192, 0xb00, 6);
+	T_CHECK(!xs_fill(&l, a, size, XS_TILECFG, 3), "TILECFG filled");
+	for (t = 0; t < 64; t++) {
+		if (t >= 16 && t < 32)
+			bad += a[0xac0 + t] != (t % 2 ? 0 : 64);
+		else if (t >= 48 && t < 56)
+			bad += a[0xac0 + t] != 16;
+		else
+			bad += a[0xac0 + t] != (t == 0);
+	}
+	T_CHECK(!bad, "TILECFG: palette 1, 8 tiles of 16 x 64 bytes, the rest 0 "
+		"(%d bytes off)", bad);
+	T_CHECK(!xs_fill(&l, a, size, XS_TILEDATA, 3) &&
+		!xs_comp_is_init(&l, a, size, XS_TILEDATA) &&
+		a[0xb00 + 8191] | a[0xb00 + 8190] | a[0xb00 + 8189],
+		"TILEDATA filled to its last bytes");
+	T_CHECK(xs_fill(&l, a, 4096, XS_TILEDATA, 3) == -EINVAL,
+		"TILEDATA refused in a 4096-byte buffer");
+	free(a);
+}
+
 static void test_diff(void)
 {
 	uint8_t *a = calloc(1, XS_KVM_SIZE), *b = calloc(1, XS_KVM_SIZE);
@@ -253,6 +285,7 @@ int main(void)
 	test_layout();
 	test_header_and_components();
 	test_fill_and_init();
+	test_fill_amx();
 	test_diff();
 	test_gen();
 	test_expand_init();

@@ -83,7 +83,8 @@ static int set_msrs(struct vmm_vcpu *v, const struct vmm_snap *s)
 }
 
 /* KVM_GET_XSAVE2 where the VMM uses it and KVM has it, else KVM_GET_XSAVE;
- * for QEMU, the buffer its fields rebuild (xs_rebuild_fields()). */
+ * for QEMU, the buffer its fields rebuild (xs_rebuild_fields()) from the
+ * components its CPU model gives the vCPU: here, the vCPU's XCR0. */
 static int save_xsave(struct vmm_vcpu *v, const struct vmm_order *o,
 		      struct vmm_snap *s)
 {
@@ -102,7 +103,7 @@ static int save_xsave(struct vmm_vcpu *v, const struct vmm_order *o,
 	rc = two ? vmm_get_xsave2(v, raw) : vmm_get_xsave(v, raw);
 	if (!rc && o->xsave == VMM_XSAVE2_FIELDS &&
 	    xs_rebuild_fields(&vmm_host()->layout, raw, s->xsave, s->xsave_size,
-			      ~0ULL))
+			      vmm_guest_xcr0(v)))
 		rc = vmm_failf(EINVAL, "xs_rebuild_fields: the layout does not fit "
 			       "%zu bytes", s->xsave_size);
 	else if (!rc && o->xsave != VMM_XSAVE2_FIELDS)

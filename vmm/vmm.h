@@ -96,8 +96,10 @@ int vmm_vcpu_hide_pku(struct vmm_vcpu *v);
  */
 int vmm_vcpu_set_xfeatures(struct vmm_vcpu *v, uint64_t xfeatures);
 
-/* Guest permission for XSAVE component i (ARCH_REQ_XCOMP_GUEST_PERM). */
+/* Guest permission for XSAVE component i (ARCH_REQ_XCOMP_GUEST_PERM), and
+ * the components this process may give guests (ARCH_GET_XCOMP_GUEST_PERM). */
 int vmm_guest_perm(int i);
+int vmm_guest_perm_get(uint64_t *xfeatures);
 
 /* One MSR through KVM_GET_MSRS / KVM_SET_MSRS (host-initiated). */
 #define VMM_MSR_IA32_XFD 0x1c4
@@ -112,6 +114,7 @@ int vmm_xsave2_size(void);
 /* The KVM_GET_XSAVE2 size for this VM now (after vmm_guest_perm()). */
 int vmm_vcpu_xsave2_size(struct vmm_vcpu *v);
 int vmm_get_xcr0(struct vmm_vcpu *v, uint64_t *xcr0);
+/* KVM_SET_XCRS of XCR0; on success it is vmm_guest_xcr0() from then on. */
 int vmm_set_xcr0(struct vmm_vcpu *v, uint64_t xcr0);
 
 #endif

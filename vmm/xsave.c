@@ -57,12 +57,16 @@ int vmm_get_xcr0(struct vmm_vcpu *v, uint64_t *xcr0)
 int vmm_set_xcr0(struct vmm_vcpu *v, uint64_t xcr0)
 {
 	struct kvm_xcrs xcrs;
+	int rc;
 
 	memset(&xcrs, 0, sizeof(xcrs));
 	xcrs.nr_xcrs = 1;
 	xcrs.xcrs[0].xcr = 0;
 	xcrs.xcrs[0].value = xcr0;
-	return vmm_vcpu_ioctl(v, KVM_SET_XCRS, &xcrs);
+	rc = vmm_vcpu_ioctl(v, KVM_SET_XCRS, &xcrs);
+	if (!rc)
+		v->xcr0 = xcr0;
+	return rc;
 }
 
 /* KVM_CAP_XSAVE2 asked of the VM: the size covers the xfeatures this
@@ -85,5 +89,13 @@ int vmm_guest_perm(int component)
 	if (syscall(SYS_arch_prctl, ARCH_REQ_XCOMP_GUEST_PERM, component))
 		return vmm_failf(errno, "arch_prctl(ARCH_REQ_XCOMP_GUEST_PERM, %d): %s (%s)",
 				 component, strerror(errno), vmm_errname(errno));
+	return 0;
+}
+
+int vmm_guest_perm_get(uint64_t *xfeatures)
+{
+	if (syscall(SYS_arch_prctl, ARCH_GET_XCOMP_GUEST_PERM, xfeatures))
+		return vmm_failf(errno, "arch_prctl(ARCH_GET_XCOMP_GUEST_PERM): %s (%s)",
+				 strerror(errno), vmm_errname(errno));
 	return 0;
 }

@@ -244,6 +244,23 @@ static void fill_random(uint8_t *p, size_t n, uint64_t *st)
 }
 
 /* x87 init state (SDM Vol. 1, 13.6); MXCSR, in the same area, is not x87. */
+/*
+ * TILECFG must be a configuration LDTILECFG accepts, or XRSTOR faults
+ * (SDM Vol. 1, 3.2.6): palette 1, its eight tiles at their largest shape,
+ * 16 rows of 64 bytes, so every byte of TILEDATA is live.
+ */
+static void fill_tilecfg(uint8_t *p, size_t n)
+{
+	int t;
+
+	memset(p, 0, n);
+	p[0] = 1;
+	for (t = 0; t < 8 && n >= 64; t++) {
+		p[16 + 2 * t] = 64;
+		p[48 + t] = 16;
+	}
+}
+
 static void x87_init(uint8_t *p)
 {
 	uint16_t fcw = XS_FCW_INIT;
@@ -299,11 +316,15 @@ int xs_fill(const struct xs_layout *l, void *buf, size_t size, int i,
 		memset(p, 0, l->comp[i].size);
 		put64(p, 0, (xs_rand(&st) & 0x00007ffffffff000ULL) | 1);
 		return 0;
+	case XS_TILECFG:
+		fill_tilecfg(p, l->comp[i].size);
+		return 0;
 	case XS_YMM:
 	case XS_BNDREGS:
 	case XS_OPMASK:
 	case XS_ZMM_HI256:
 	case XS_HI16_ZMM:
+	case XS_TILEDATA:
 		fill_random(p, l->comp[i].size, &st);
 		return 0;
 	default:
