@@ -23,8 +23,8 @@ KTAP goes to stdout and its exit status is this script's.
 
 --vm runs the suite inside an emulated machine under each KERNEL: the AMD
 machine is QEMU TCG (-cpu max: SVM, nested paging, PKU; kvm_amd), the
-Intel machine Bochs, built from Debian's source package (a Tiger Lake: VMX
-with EPT, AVX-512, PKU, XSAVES; kvm_intel). Then the kernel's own
+Intel machine Bochs, built from Debian's source package (a Sapphire
+Rapids: VMX with EPT, AVX-512, PKU, XSAVES, AMX; kvm_intel). Then the kernel's own
 selftests from the matching linux-source tree. With several boots, each
 also loads the state files the others saved (xsave-abi state;
 migration.cross_kernel.A_to_B), one extra boot per kernel and CPU. One

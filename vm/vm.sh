@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Run the suite inside an emulated machine under one or more Debian kernels;
 # run.sh --vm. The AMD machine is QEMU TCG (-cpu max: SVM with nested paging
-# and PKU, kvm_amd); the Intel machine is Bochs (a Tiger Lake: VMX with EPT,
-# AVX-512, PKU and XSAVES, kvm_intel), built by vm/bochs.sh.
+# and PKU, kvm_amd); the Intel machine is Bochs (a Sapphire Rapids: VMX with
+# EPT, AVX-512, PKU, XSAVES and AMX, kvm_intel), built by vm/bochs.sh.
 # usage: vm.sh [KERNEL]... [--cpu amd|intel|all] [--modules DIR]
 #              [--no-upstream] [--vm-timeout S] [--json FILE] [--junit FILE]
 #              [harness options]
@@ -192,7 +192,7 @@ prepare() {
 	echo "$cpu" >"$run/cpu"
 	case "$cpu" in
 	amd) echo "qemu-tcg cpu=max" >"$run/machine" ;;
-	intel) echo "bochs $(basename "$bochs_dir" | cut -d- -f2) cpu=tigerlake" >"$run/machine"
+	intel) echo "bochs $(basename "$bochs_dir" | cut -d- -f2) cpu=$bochs_model" >"$run/machine"
 		suffix=-intel ;;
 	esac
 	echo 0 >"$run/wall_ms"
@@ -240,7 +240,7 @@ boot() {
 	# Bochs boots by syslinux, which takes the bzImage only.
 	if [ "$(cat "$run/cpu")" = intel ]; then
 		order=$kdir/mod/order.intel
-		emu=(--bochs "$bochs_dir")
+		emu=(--bochs "$bochs_dir" "$bochs_model")
 		leave=$here/bochs/leave-out
 		# Measured: a whole boot in 93 s here, against QEMU's 20 to 70 s.
 		lim=${limit:-300}
@@ -379,7 +379,8 @@ mkdir -p "$work"
 step "$here/fetch.sh" "$cache" busybox >"$work/busybox" || exit 2
 busybox=$(cat "$work/busybox")
 # The Intel machine chosen: Bochs built once (cached) and what makes its disk.
-bochs_dir=""
+# Its CPU model has AMX, which Linux enables with the XFD of vm/bochs/xfd.patch.
+bochs_dir="" bochs_model=sapphire_rapids
 case " ${cpus[*]} " in
 *" intel "*)
 	scripts/deps.sh g++ make syslinux mtools dosfstools || exit 2
