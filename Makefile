@@ -186,11 +186,11 @@ check-612:
 	$(Q)scripts/deps.sh linux-source-6.12
 	$(Q)$(MAKE) --no-print-directory O=$(O)/k612 KSRC=$(KSRC_612) all
 
-# The suite natively, then in the emulated machine under both kernels, with
-# a fixed seed: generated buffers and values are the same on every CI run.
+# The suite natively, then in both emulated machines under every kernel,
+# with a fixed seed: generated buffers and values are the same on every CI run.
 check: check-tests check-fuzz check-612 $(O)/xsave-abi
 	O=$(O) ./run.sh --no-build --seed 1
-	O=$(O) ./run.sh --vm all --seed 1 --json $(O)/vm-results.json --junit $(O)/vm-results.xml
+	O=$(O) ./run.sh --vm all --cpu all --seed 1 --json $(O)/vm-results.json --junit $(O)/vm-results.xml
 	@tests/parses.sh $(O)/vm-results.json $(O)/vm-results.xml
 
 bench: $(O)/xsave-abi

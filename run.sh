@@ -24,8 +24,10 @@ KTAP goes to stdout and its exit status is this script's.
 --vm runs the suite inside an emulated machine under each KERNEL: the AMD
 machine is QEMU TCG (-cpu max: SVM, nested paging, PKU; kvm_amd), the
 Intel machine Bochs, built from Debian's source package (a Sapphire
-Rapids: VMX with EPT, AVX-512, PKU, XSAVES, AMX; kvm_intel). Then the kernel's own
-selftests from the matching linux-source tree. With several boots, each
+Rapids: VMX with EPT, AVX-512, PKU, XSAVES, AMX; kvm_intel). Then the
+kernel's own selftests from the matching linux-source tree. The series the
+Intel machine does not boot (vm/bochs/unbootable: 5.10, 6.1) are a SKIP
+there that says why. With several boots, each
 also loads the state files the others saved (xsave-abi state;
 migration.cross_kernel.A_to_B), one extra boot per kernel and CPU. One
 KTAP stream nests each boot's run; --json and --junit write one file for

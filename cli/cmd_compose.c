@@ -7,6 +7,7 @@
  *                                  the machine, the boot's wall time, the
  *                                  linux-source tree of its selftests)
  *   [error] console.log            (vm.sh: why the boot sent nothing back)
+ *   [skip]                         (vm.sh: why the kernel was not booted)
  *   [in/state-only]                a boot that only loaded state files
  *   out/                           (vm/init, sent back by the machine)
  *     [error] release kvm_module kvm_params results.json rc stderr
@@ -332,6 +333,9 @@ static int read_kernel(struct report_kernel *k, const char *run)
 	k->cpu = read_line(run, "cpu");
 	k->tree = read_line(run, "tree");
 	k->wall_ms = number(run, "wall_ms", 0);
+	k->skip = read_line(run, "skip");
+	if (k->skip)
+		return 0;
 	k->error = read_line(run, "error");
 	if (!k->error)
 		k->error = read_line(out, "error");
@@ -469,6 +473,13 @@ static int read_move(struct report_multi *m, const struct boot *boots,
 		return -1;
 	m->from[m->moves.n - 1] = a;
 	m->to[m->moves.n - 1] = b;
+	if (m->k[a].skip || m->k[b].skip) {
+		snprintf(o->reason, sizeof(o->reason), "%s was not booted: %s",
+			 m->k[a].skip ? m->k[a].label : m->k[b].label,
+			 m->k[a].skip ? m->k[a].skip : m->k[b].skip);
+		set_result(&m->moves, o, RUN_SKIP);
+		return 0;
+	}
 	snprintf(file, sizeof(file), "out/%s/load-%s.ktap", mk->dir, fa);
 	for (i = 0; i < nb && !o->log; i++)
 		if (!strcmp(boots[i].label, m->k[b].label))
@@ -519,6 +530,7 @@ static void free_multi(struct report_multi *m, struct boot *boots,
 		free(K->kvm_module);
 		free(K->kvm_params);
 		free(K->error);
+		free(K->skip);
 		free(K->console);
 		free(K->harness_stderr);
 		cmd_run_json_free(&K->harness);

@@ -113,6 +113,8 @@ bool report_kernel_passed(const struct report_kernel *k, char *why, size_t size)
 {
 	const unsigned int *u = k->upstream.totals.n;
 
+	if (k->skip)
+		return true;
 	if (k->error)
 		snprintf(why, size, "%s", k->error);
 	else if (k->harness_rc == 4)
@@ -133,7 +135,8 @@ static bool moves_passed(const struct report_multi *m)
 	unsigned int i;
 
 	for (i = 0; i < m->moves.n; i++)
-		if (m->moves.res[i].result != RUN_PASS)
+		if (m->moves.res[i].result != RUN_PASS &&
+		    m->moves.res[i].result != RUN_SKIP)
 			return false;
 	return true;
 }
@@ -157,6 +160,8 @@ static void totals(const struct report_multi *m, struct run_totals *t)
 	for (k = 0; k < m->nk; k++) {
 		if (m->k[k].error)
 			t->n[RUN_ERROR]++;
+		if (m->k[k].skip)
+			t->n[RUN_SKIP]++;
 		for (i = 0; i < RUN_NRESULTS; i++)
 			t->n[i] += m->k[k].harness.totals.n[i] +
 				   m->k[k].upstream.totals.n[i];
@@ -279,6 +284,10 @@ static void kernel_ktap(FILE *f, const struct report_kernel *k)
 	if (k->kvm_module && k->kvm_params && k->kvm_params[0])
 		fprintf(f, "# %s: %s\n", k->kvm_module, k->kvm_params);
 	fprintf(f, "# wall time: %.0f ms\n", k->wall_ms);
+	if (k->skip) {
+		fputs("1..0\n", f);
+		return;
+	}
 	if (k->error) {
 		fprintf(f, "# error: %s\n# console, last lines:\n", k->error);
 		put_prefixed(f, "#   ", k->console);
@@ -365,7 +374,7 @@ static void put_matrices(FILE *f, const struct report_multi *m)
 		cat(&l, "#   %-24s", report_matrix_name(c));
 		for (k = 0; k < m->nk; k++) {
 			strcpy(text, "-");
-			if (!m->k[k].error)
+			if (!m->k[k].error && !m->k[k].skip)
 				report_matrix_cell(&m->k[k].harness, c, text,
 						   sizeof(text));
 			/* The reasons are in each kernel's own block. */
@@ -445,7 +454,10 @@ void report_multi_ktap(FILE *f, const struct report_multi *m)
 		m->moves.n, m->nk + m->moves.n);
 	for (k = 0; k < m->nk; k++) {
 		nested(f, "  ", kernel_ktap, &m->k[k]);
-		if (report_kernel_passed(&m->k[k], why, sizeof(why))) {
+		if (m->k[k].skip) {
+			fprintf(f, "ok %u %s # SKIP %s\n", k + 1, m->k[k].label,
+				m->k[k].skip);
+		} else if (report_kernel_passed(&m->k[k], why, sizeof(why))) {
 			fprintf(f, "ok %u %s\n", k + 1, m->k[k].label);
 		} else {
 			fprintf(f, "  # not ok: %s\n", why);
@@ -524,6 +536,11 @@ static void json_kernel(FILE *f, const struct report_kernel *k)
 	fprintf(f, ",\"wall_ms\":%.0f,\"passed\":%s", k->wall_ms,
 		ok ? "true" : "false");
 	json_key(f, "why", ok ? "" : why);
+	if (k->skip) {
+		json_key(f, "skip", k->skip);
+		fputc('}', f);
+		return;
+	}
 	if (k->error) {
 		json_key(f, "error", k->error);
 		fputs(",\"console_tail\":", f);
@@ -652,19 +669,21 @@ int report_multi_json(FILE *f, const struct report_multi *m)
 
 /* ---- JUnit ---- */
 
-/* A kernel that never reported: one suite, its boot an error. */
-static void junit_boot_error(FILE *f, const struct report_kernel *k)
+/* A kernel that never reported, or was not booted: one suite, its boot
+ * an error or a skip. */
+static void junit_boot(FILE *f, const struct report_kernel *k)
 {
 	static const struct run_source none[] = { { .kind = RUN_SOURCE_END } };
 	const struct run_case boot = { .group = "vm", .name = "boot",
 				       .sources = none };
-	struct run_outcome o = { .c = &boot, .result = RUN_ERROR,
+	enum run_result res = k->skip ? RUN_SKIP : RUN_ERROR;
+	struct run_outcome o = { .c = &boot, .result = res,
 				 .log = k->console,
 				 .duration_ms = k->wall_ms };
 	struct run_report r = { .res = &o, .n = 1, .wall_ms = k->wall_ms };
 
-	snprintf(o.reason, sizeof(o.reason), "%s", k->error);
-	r.totals.n[RUN_ERROR] = 1;
+	snprintf(o.reason, sizeof(o.reason), "%s", k->skip ? k->skip : k->error);
+	r.totals.n[res] = 1;
 	report_junit_suite(f, k->label, &r);
 }
 
@@ -682,8 +701,8 @@ int report_multi_junit(FILE *f, const struct report_multi *m)
 	for (k = 0; k < m->nk; k++) {
 		const struct report_kernel *K = &m->k[k];
 
-		if (K->error) {
-			junit_boot_error(f, K);
+		if (K->error || K->skip) {
+			junit_boot(f, K);
 			continue;
 		}
 		report_junit_suite(f, K->label, &K->harness);

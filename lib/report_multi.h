@@ -23,6 +23,7 @@ struct report_kernel {
 	char *kvm_module, *kvm_params;	/* "kvm_amd" or "kvm_intel", its parameters */
 	double wall_ms;
 	char *error;		/* why it never reported; NULL when it did */
+	char *skip;		/* why it was not booted (a known machine limit) */
 	char *console;		/* the console's last lines, with error */
 	struct run_report harness;	/* the harness's run, its --json */
 	int harness_rc;
@@ -40,7 +41,7 @@ struct report_multi {
 	unsigned int to[REPORT_KERNELS_MAX * REPORT_KERNELS_MAX];
 };
 
-/* Whether a kernel's run passed; if not, why in why[size]. */
+/* Whether a kernel's run passed (a skipped one does); if not, why. */
 bool report_kernel_passed(const struct report_kernel *k, char *why,
 			  size_t size);
 void report_multi_ktap(FILE *f, const struct report_multi *m);

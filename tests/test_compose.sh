@@ -248,4 +248,30 @@ r = json.load(open(sys.argv[1]))[\"runs\"]
 assert [(x[\"cpu\"], x[\"kvm_module\"]) for x in r] == [(\"amd\", \"kvm_amd\"), (\"intel\", \"kvm_intel\")], r
 " "$f/x.json"'
 
+
+# A kernel the machine cannot boot (vm.sh: RUN/skip) is a SKIP with its
+# reason, and so is every move to or from it; the run still passes.
+mkdir -p "$f/xs"
+echo 5.10-intel >"$f/xs/label"
+echo linux-image-5.10-test >"$f/xs/package"
+echo "bochs 3.0 cpu=sapphire_rapids" >"$f/xs/machine"
+echo intel >"$f/xs/cpu"
+echo 0 >"$f/xs/wall_ms"
+echo "hangs under Bochs" >"$f/xs/skip"
+$compose --json "$f/s.json" --junit "$f/s.xml" "$f/xa" "$f/xs" >"$f/s.ktap"
+rc=$?
+check "a kernel not booted: SKIP with its reason, moves skipped, exit 0 (got $rc)" \
+	'[ $rc = 0 ] && has "ok 2 5.10-intel # SKIP hangs under Bochs" $f/s.ktap &&
+	 has "ok 3 migration.cross_cpu.6_12_to_5_10_intel # SKIP 5.10-intel was not booted: hangs under Bochs" $f/s.ktap &&
+	 has "ok 4 migration.cross_cpu.5_10_intel_to_6_12 # SKIP 5.10-intel was not booted: hangs under Bochs" $f/s.ktap'
+check "JSON and JUnit: the kernel not booted passes as a skip" \
+	'python3 -c "
+import json, sys
+import xml.etree.ElementTree as ET
+r = json.load(open(sys.argv[1]))[\"runs\"][1]
+assert r[\"passed\"] is True and r[\"skip\"] == \"hangs under Bochs\", r
+s = ET.parse(sys.argv[2]).getroot().findall(\"testsuite\")[1]
+assert s.get(\"name\") == \"5.10-intel\" and s.get(\"skipped\") == \"1\", s.attrib
+" "$f/s.json" "$f/s.xml"'
+
 t_done

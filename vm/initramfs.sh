@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Build the emulated machine's initramfs (uncompressed newc cpio: the kernel
 # unpacks it faster than a compressed one under emulation).
-# usage: initramfs.sh OUT MOD_ORDER BUSYBOX HARNESS UPSTREAM_DIR|- ARGS_FILE [IN_DIR [ROOT_DIR [LEAVE_OUT]]]
+# usage: initramfs.sh OUT MOD_ORDER BUSYBOX HARNESS UPSTREAM_DIR|- ARGS_FILE [IN_DIR [ROOT_DIR]]
 #   MOD_ORDER    the modules to load, in order, beside their .ko files
 #                (KERNEL_DIR/mod/order for kvm_amd, mod/order.intel for
 #                kvm_intel; from fetch.sh)
@@ -13,13 +13,11 @@
 #                "upstream-only" (the selftests alone)
 #   ROOT_DIR     copied over / as it is: QEMU and the L2 payload for group
 #                qemu (vm/qemu-bundle.sh)
-#   LEAVE_OUT    selftests this machine cannot run, "NAME REASON" a line:
-#                listed as "NAME missing: REASON" (a SKIP), not copied
 # Module options come from vm/modules.conf, never from the kernel command line
 # (busybox insmod does not read it).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-out=$1 order=$2 busybox=$3 harness=$4 upstream=$5 args=$6 in=${7:-} root=${8:-} leave=${9:-}
+out=$1 order=$2 busybox=$3 harness=$4 upstream=$5 args=$6 in=${7:-} root=${8:-}
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
@@ -41,11 +39,6 @@ while read -r m; do
 done <"$order" >"$stage/mod/order"
 if [ "$upstream" != - ]; then
 	while read -r t rest; do
-		why=$( [ -z "$leave" ] || sed -n "s/^$t //p" "$leave")
-		if [ -n "$why" ] && [ -z "$rest" ]; then
-			echo "$t missing: $why"
-			continue
-		fi
 		echo "$t${rest:+ $rest}"
 		[ -x "$upstream/$t" ] && strip -o "$stage/upstream/$t" "$upstream/$t"
 	done <"$upstream/list" >"$stage/upstream/list"
