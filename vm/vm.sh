@@ -10,7 +10,8 @@
 # KERNEL: 5.10, 6.1, 6.12, latest (the newest series in sid, or the X.Y it
 # resolves to), all (those four), or a kernel image with --modules DIR.
 # Each kernel boots on each CPU chosen (default amd); a boot on the Intel
-# machine is labelled SERIES-intel.
+# machine is labelled SERIES-intel, and a series vm/bochs/unbootable lists
+# is not booted there (its run is a SKIP with the reason).
 # The boots run in parallel, as many at once as there are cores
 # ($XSAVE_ABI_JOBS to change it), in two rounds: each kernel's suite, which
 # also saves a state file, then, with several kernels, a boot per kernel
