@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * AMX: TILECFG (17) and TILEDATA (18) make a vCPU's XSAVE state larger
+ * XS_AMX: TILECFG (17) and TILEDATA (18) make a vCPU's XSAVE state larger
  * than the 4096 bytes of struct kvm_xsave. A VMM must ask for the dynamic
  * component before it creates a vCPU, size its buffer by KVM_CAP_XSAVE2
  * and save with KVM_GET_XSAVE2. Where KVM offers no AMX these cases skip,
@@ -9,8 +9,6 @@
 #include <stdlib.h>
 
 #include "cases/cases.h"
-
-#define AMX (XS_BIT(XS_TILECFG) | XS_BIT(XS_TILEDATA))
 
 /* Permission is per process and locked by its first vCPU: without it
  * KVM_SET_CPUID2 cannot give the guest TILEDATA, and asking afterwards is
@@ -29,7 +27,7 @@ CASE(amx, guest_perm_before_first_vcpu,
 	CHECK(!(perm & XS_BIT(XS_TILEDATA)), "ARCH_GET_XCOMP_GUEST_PERM 0x%llx "
 	      "has TILEDATA before any request", (unsigned long long)perm);
 	vm = case_vm(1, false);
-	rc = vmm_vcpu_set_xfeatures(vmm_vcpu(vm, 0), vmm_host()->kvm_xcr0 | AMX);
+	rc = vmm_vcpu_set_xfeatures(vmm_vcpu(vm, 0), vmm_host()->kvm_xcr0 | XS_AMX);
 	run_observe("%s", rc ? vmm_errname(rc) : "accepted");
 	CHECK(rc == -EPERM, "KVM_SET_CPUID2 with AMX and no guest permission: "
 	      "%s, expected EPERM", rc ? vmm_strerror() : "accepted");
@@ -89,15 +87,15 @@ CASE(amx, tiles_reach_guest,
 	EXPECT_OK(vmm_get_xsave2(v, buf));
 	SETUP(xs_fill(case_layout(), buf, size, XS_TILECFG, run_seed()));
 	SETUP(xs_fill(case_layout(), buf, size, XS_TILEDATA, run_seed()));
-	xs_set_xstate_bv(buf, xs_xstate_bv(buf) | AMX);
+	xs_set_xstate_bv(buf, xs_xstate_bv(buf) | XS_AMX);
 	EXPECT_OK(vmm_set_xsave(v, buf));
 	SETUP(vmm_guest_xsave(v, vmm_guest_xcr0(v), seen, size));
-	CHECK((xs_xstate_bv(seen) & AMX) == AMX, "guest XSAVE XSTATE_BV 0x%llx "
+	CHECK((xs_xstate_bv(seen) & XS_AMX) == XS_AMX, "guest XSAVE XSTATE_BV 0x%llx "
 	      "lacks a tile component KVM_SET_XSAVE set",
 	      (unsigned long long)xs_xstate_bv(seen));
-	case_expect_buf(buf, seen, size, AMX, "guest XSAVE vs the KVM_SET_XSAVE buffer");
+	case_expect_buf(buf, seen, size, XS_AMX, "guest XSAVE vs the KVM_SET_XSAVE buffer");
 	EXPECT_OK(vmm_get_xsave2(v, seen));
-	case_expect_buf(buf, seen, size, AMX, "KVM_GET_XSAVE2 vs the KVM_SET_XSAVE buffer");
+	case_expect_buf(buf, seen, size, XS_AMX, "KVM_GET_XSAVE2 vs the KVM_SET_XSAVE buffer");
 
 	SETUP(xs_fill(case_layout(), buf, size, XS_TILEDATA, run_seed() + 1));
 	xs_set_xstate_bv(buf, xs_xstate_bv(buf) & ~XS_BIT(XS_TILEDATA));

@@ -125,12 +125,11 @@ void case_set_pkru(struct vmm_vcpu *v, bool bit9, uint32_t pkru)
 void case_need_amx(void)
 {
 	const struct vmm_host *h = vmm_host();
-	const uint64_t amx = XS_BIT(XS_TILECFG) | XS_BIT(XS_TILEDATA);
 
-	if ((h->layout.xfeatures & amx) != amx)
+	if ((h->layout.xfeatures & XS_AMX) != XS_AMX)
 		run_skip("host CPU has no AMX (CPUID.(EAX=0xD,ECX=0):EAX[18:17] "
 			 "not both set)");
-	if (h->xcomp_err || (h->xcomp_guest_supp & amx) != amx)
+	if (h->xcomp_err || (h->xcomp_guest_supp & XS_AMX) != XS_AMX)
 		run_skip("KVM does not offer AMX TILECFG and TILEDATA to guests "
 			 "(KVM_X86_XCOMP_GUEST_SUPP bits 17-18 clear or unavailable)");
 }
@@ -143,15 +142,14 @@ void case_need_amx(void)
  */
 struct vmm_vm *case_vm_amx(int *size, uint8_t **buf)
 {
-	const uint64_t amx = XS_BIT(XS_TILECFG) | XS_BIT(XS_TILEDATA);
 	struct vmm_vm *vm;
 	struct vmm_vcpu *v;
 
 	SETUP(vmm_guest_perm(XS_TILEDATA));
 	vm = case_vm(1, false);
 	v = vmm_vcpu(vm, 0);
-	case_set_xfeatures(v, vmm_host()->kvm_xcr0 | amx);
-	SETUP(vmm_set_xcr0(v, vmm_guest_xcr0(v) | amx));
+	case_set_xfeatures(v, vmm_host()->kvm_xcr0 | XS_AMX);
+	SETUP(vmm_set_xcr0(v, vmm_guest_xcr0(v) | XS_AMX));
 	*size = vmm_vcpu_xsave2_size(v);
 	if (*size < 0)
 		run_error("%s", vmm_strerror());

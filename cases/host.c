@@ -43,13 +43,12 @@ CASE(host, xcomp_guest_supp_matches_cpuid,
      .needs = RUN_NEED_KVM | RUN_NEED_XCOMP_SUPP)
 {
 	const struct vmm_host *h = vmm_host();
-	const uint64_t amx = XS_BIT(XS_TILECFG) | XS_BIT(XS_TILEDATA);
 
 	CHECK(!(h->kvm_xcr0 & ~h->xcomp_guest_supp),
 	      "supported CPUID 0xD.0 has 0x%llx, beyond KVM_X86_XCOMP_GUEST_SUPP 0x%llx",
 	      (unsigned long long)h->kvm_xcr0,
 	      (unsigned long long)h->xcomp_guest_supp);
-	CHECK(!((h->xcomp_guest_supp & ~h->kvm_xcr0) & ~amx),
+	CHECK(!((h->xcomp_guest_supp & ~h->kvm_xcr0) & ~XS_AMX),
 	      "KVM_X86_XCOMP_GUEST_SUPP 0x%llx has non-AMX bits that supported "
 	      "CPUID 0xD.0 (0x%llx) lacks", (unsigned long long)h->xcomp_guest_supp,
 	      (unsigned long long)h->kvm_xcr0);

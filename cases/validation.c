@@ -131,7 +131,7 @@ CASE(validation, rejects_unsupported_xstate_bv,
      .needs = RUN_NEED_KVM)
 {
 	/* AMX needs a larger buffer and a permission: not a plain 4096-byte SET. */
-	const uint64_t skip = XS_BIT(XS_TILECFG) | XS_BIT(XS_TILEDATA);
+	const uint64_t skip = XS_AMX;
 	struct xs_state base, bad;
 	struct vmm_vm *vm = patterned_vcpu(&base);
 	char what[96];

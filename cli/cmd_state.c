@@ -226,15 +226,30 @@ static int xcr0_arg(const char *s, uint64_t *mask)
 	return -1;
 }
 
+/* save's --xcr0 MASK, wherever it stands after FILE, taken out of argv
+ * (NULL included) before the options save shares with qemu save. */
+static int take_xcr0(int *argc, char **argv, uint64_t *mask)
+{
+	int i;
+
+	for (i = 3; *argc > 1 && !strcmp(argv[1], "save") && i + 1 < *argc; i++) {
+		if (strcmp(argv[i], "--xcr0"))
+			continue;
+		if (xcr0_arg(argv[i + 1], mask))
+			return -1;
+		memmove(&argv[i], &argv[i + 2], (*argc - i - 1) * sizeof(*argv));
+		*argc -= 2;
+		break;
+	}
+	return 0;
+}
+
 int run_cmd_state(int argc, char **argv)
 {
 	uint64_t seed = 1, xcr0_mask = ~0ULL;
 
-	if (argc >= 5 && !strcmp(argv[1], "save") && !strcmp(argv[argc - 2], "--xcr0")) {
-		if (xcr0_arg(argv[argc - 1], &xcr0_mask))
-			return usage(stderr);
-		argc -= 2;
-	}
+	if (take_xcr0(&argc, argv, &xcr0_mask))
+		return usage(stderr);
 	switch (cmd_save_load("xsave-abi state save", argc, argv, &seed)) {
 	case CMD_HELP: return usage(stdout);
 	case CMD_SAVE: return state_save(argv[2], seed, xcr0_mask);

@@ -83,6 +83,10 @@ if "$bin" host | grep -q '^# /dev/kvm: usable'; then
 	rc=$?
 	check "save --xcr0 0x3: the vCPU's XCR0 limited to x87 and SSE (got $rc: $(head -c 200 $d/save3))" \
 		'[ $rc = 0 ] && grep -q "XCR0 0x\(1\|3\)," $d/save3'
+	"$bin" state save "$d/y.state" --xcr0 0x3 --seed 7 >"$d/save4" 2>&1
+	rc=$?
+	check "save --xcr0 before --seed: the same file (got $rc: $(head -c 200 $d/save4))" \
+		'[ $rc = 0 ] && cmp -s $d/x.state $d/y.state'
 	check "save leaves no temporary file" \
 		'[ $rc = 0 ] && [ -s $d/s.state ] && l=$(ls -a $d) && ! grep -q tmp- <<<"$l"'
 	"$bin" state load "$d/s.state" >"$d/load" 2>&1

@@ -26,8 +26,7 @@ int vmm_vcpu_pke_off(struct vmm_vcpu *v)
 	rc = vmm_vcpu_ioctl(v, KVM_SET_SREGS, &sregs);
 	if (rc)
 		return rc;
-	v->xcr0 &= ~XS_BIT(XS_PKRU);
-	return vmm_set_xcr0(v, v->xcr0);
+	return vmm_set_xcr0(v, v->xcr0 & ~XS_BIT(XS_PKRU));
 }
 
 int vmm_vcpu_cpuid(struct vmm_vcpu *v, struct kvm_cpuid2 **c)
@@ -147,8 +146,7 @@ int vmm_vcpu_set_xfeatures(struct vmm_vcpu *v, uint64_t xfeatures)
 	int rc;
 
 	if (v->xcr0 & ~xfeatures) {
-		v->xcr0 &= xfeatures;
-		rc = vmm_set_xcr0(v, v->xcr0);
+		rc = vmm_set_xcr0(v, v->xcr0 & xfeatures);
 		if (rc)
 			return rc;
 	}

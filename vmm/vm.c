@@ -36,8 +36,7 @@ static int enable_xsave(struct vmm_vcpu *v)
 	rc = vmm_vcpu_ioctl(v, KVM_SET_SREGS, &sregs);
 	if (rc)
 		return rc;
-	v->xcr0 = vmm_vcpu_xcr0(h);
-	return vmm_set_xcr0(v, v->xcr0);
+	return vmm_set_xcr0(v, vmm_vcpu_xcr0(h));
 }
 
 static int setup_vcpu(struct vmm_vm *vm, unsigned int i, struct kvm_vcpu *vcpu)

@@ -29,6 +29,8 @@
 #define XS_MXCSR_MASK_DEFAULT	0x0000ffbfu
 #define XS_MXCSR_MASK_MAX	0x0000ffffu	/* bits 16-31 reserved everywhere */
 #define XS_BIT(i)	(1ULL << (i))
+/* AMX's two components, which XCR0 holds both or neither of. */
+#define XS_AMX		(XS_BIT(XS_TILECFG) | XS_BIT(XS_TILEDATA))
 
 enum xs_component {
 	XS_X87, XS_SSE, XS_YMM, XS_BNDREGS, XS_BNDCSR, XS_OPMASK,

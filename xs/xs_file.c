@@ -171,7 +171,6 @@ static const char *xcr0_rule(uint64_t xcr0)
 	const uint64_t mpx = XS_BIT(XS_BNDREGS) | XS_BIT(XS_BNDCSR);
 	const uint64_t avx512 = XS_BIT(XS_OPMASK) | XS_BIT(XS_ZMM_HI256) |
 				XS_BIT(XS_HI16_ZMM);
-	const uint64_t amx = XS_BIT(XS_TILECFG) | XS_BIT(XS_TILEDATA);
 
 	if (!(xcr0 & XS_BIT(XS_X87)))
 		return "lacks x87, which XCR0 always has";
@@ -183,7 +182,7 @@ static const char *xcr0_rule(uint64_t xcr0)
 		return "has some of AVX-512's three components (5, 6, 7), not all";
 	if ((xcr0 & avx512) && !(xcr0 & XS_BIT(XS_YMM)))
 		return "has AVX-512 without AVX";
-	if ((xcr0 & amx) && (xcr0 & amx) != amx)
+	if ((xcr0 & XS_AMX) && (xcr0 & XS_AMX) != XS_AMX)
 		return "has one of AMX's two components (17, 18) without the other";
 	return NULL;
 }
