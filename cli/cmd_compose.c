@@ -14,7 +14,12 @@
  *     upstream/list                NAME, or NAME missing: REASON
  *     upstream/NAME.rc NAME.log    kselftest's exit code and output
  *     [upstream/error]             why none came back (vm.sh: the boot of
- *                                  the selftests alone sent nothing)
+ *                                  the selftests sent nothing)
+ *     [beside/]                    the cases a second boot ran beside the
+ *                                  suite with the selftests (vm.sh split):
+ *       list                       their names, one a line
+ *       results.json rc stderr     as above, or
+ *       error                      why they never came back
  *     state/save.rc save.log       the state file this kernel saved
  *     state/load-SOURCE.ktap .rc   loading the one SOURCE saved
  * SOURCE is a label with every byte but letters and digits as '_'.
@@ -323,6 +328,136 @@ done:
 	free(text);
 }
 
+static int outcome_cmp(const void *a, const void *b)
+{
+	return run_case_order(((const struct run_outcome *)a)->c,
+			      ((const struct run_outcome *)b)->c);
+}
+
+/* The exit code of a run made of two: an error of either, else the one
+ * their joined totals give. */
+static int joined_rc(int a, int b, const struct run_totals *t)
+{
+	bool usual_a = a == 0 || a == 1 || a == 4, usual_b = b == 0 || b == 1 || b == 4;
+
+	if (!usual_a)
+		return a;
+	return usual_b ? run_exit_code(t) : b;
+}
+
+/* b's outcomes join k's harness run, in the registry's order; b keeps
+ * nothing of them. */
+static int join_run(struct report_kernel *k, struct run_report *b)
+{
+	struct run_report *r = &k->harness;
+	struct run_outcome *p = realloc(r->res, (r->n + b->n + 1) * sizeof(*p));
+	unsigned int i;
+
+	if (!p)
+		return -1;
+	r->res = p;
+	memcpy(r->res + r->n, b->res, b->n * sizeof(*p));
+	r->n += b->n;
+	for (i = 0; i < RUN_NRESULTS; i++)
+		r->totals.n[i] += b->totals.n[i];
+	if (b->wall_ms > r->wall_ms)
+		r->wall_ms = b->wall_ms;
+	qsort(r->res, r->n, sizeof(*p), outcome_cmp);
+	b->n = 0;
+	return 0;
+}
+
+/* An error outcome in r for case NAME (GROUP.CASE), allocated as the
+ * parsed cases are (cmd_run_json_free() frees it). */
+static int error_case(struct run_report *r, char *name, const char *why)
+{
+	char *dot = strchr(name, '.'), *group;
+	struct run_source *none;
+	struct run_outcome *o;
+
+	if (!dot)
+		return 0;	/* not a case name: vm.sh writes none */
+	*dot = '\0';
+	group = strdup(name);
+	none = calloc(1, sizeof(*none));
+	o = group && none ? add_outcome(r, group, dot + 1, none) : NULL;
+	if (!o) {
+		free(group);
+		free(none);
+		return -1;
+	}
+	snprintf(o->reason, sizeof(o->reason), "%s", why);
+	set_result(r, o, RUN_ERROR);
+	return 0;
+}
+
+/* Each case listed in dir/list joins k's run as an error: why they never
+ * came back. */
+static int error_cases(struct report_kernel *k, const char *dir, const char *why)
+{
+	char *list = read_tail(dir, "list", TEXT_MAX), *line, *save;
+	struct run_report b = { .n = 0 };
+	int ret = 0;
+
+	for (line = list ? strtok_r(list, "\n", &save) : NULL; line && !ret;
+	     line = strtok_r(NULL, "\n", &save))
+		ret = error_case(&b, line, why);
+	free(list);
+	if (!ret)
+		ret = join_run(k, &b);
+	cmd_run_json_free(&b);
+	return ret;
+}
+
+/* dir's stderr after k's. */
+static void append_stderr(struct report_kernel *k, const char *dir)
+{
+	char *s = read_tail(dir, "stderr", TEXT_MAX), *both;
+
+	if (s && *s && asprintf(&both, "%s%s", k->harness_stderr ?
+				k->harness_stderr : "", s) >= 0) {
+		free(k->harness_stderr);
+		k->harness_stderr = both;
+	}
+	free(s);
+}
+
+/* The cases a second boot ran beside the suite (vm.sh split) join its
+ * run; when they never came back, each is an error with why. */
+static int read_beside(struct report_kernel *k, const char *out)
+{
+	char dir[PATH_MAX + 16], path[2 * PATH_MAX], why[1024], *text, *err;
+	struct run_report b;
+	size_t len;
+	int ret, rc;
+
+	snprintf(dir, sizeof(dir), "%s/beside", out);
+	if (!exists(out, "beside"))
+		return 0;
+	snprintf(path, sizeof(path), "%s/results.json", dir);
+	err = read_line(dir, "error");
+	text = err ? NULL : cmd_read_all(path, CMD_JSON_FILE_MAX, &len);
+	if (!err && !text)
+		snprintf(why, sizeof(why), "results.json: %s", strerror(errno));
+	if (text && !cmd_run_json_parse(text, len, &b, why, sizeof(why))) {
+		free(text);
+		rc = number(dir, "rc", -1);
+		ret = join_run(k, &b);
+		k->harness_rc = joined_rc(k->harness_rc, rc, &k->harness.totals);
+		append_stderr(k, dir);
+		cmd_run_json_free(&b);
+		return ret;
+	}
+	free(text);
+	if (!err && asprintf(&err, "the second boot's harness wrote no usable "
+			     "results: %s", why) < 0)
+		err = NULL;
+	ret = err ? error_cases(k, dir, err) : -1;
+	k->harness_rc = joined_rc(k->harness_rc, 1, &k->harness.totals);
+	free(err);
+	return ret;
+}
+
 static int read_kernel(struct report_kernel *k, const char *run)
 {
 	char out[PATH_MAX];
@@ -347,6 +482,8 @@ static int read_kernel(struct report_kernel *k, const char *run)
 			if (*p == '\n')
 				*p = p[1] ? ' ' : '\0';
 		read_harness(k, out);
+		if (!k->error && read_beside(k, out))
+			return -1;
 	}
 	if (k->error)
 		k->console = last_lines(read_tail(run, "console.log", TEXT_MAX),

@@ -65,6 +65,8 @@ struct run_report {
 unsigned int run_ncases(void);
 const struct run_case *run_case_at(unsigned int i);
 void run_case_fullname(const struct run_case *c, char *buf, size_t size);
+/* The registry's order: <0, 0 or >0 as x comes before, with or after y. */
+int run_case_order(const struct run_case *x, const struct run_case *y);
 bool run_selected(const struct run_opts *o, const struct run_case *c);
 
 /* Execution (lib/run_exec.c, lib/run_child.c) */

@@ -31,16 +31,20 @@ static int group_rank(const char *g)
 	return ARRAY_SIZE(group_order);
 }
 
-static int case_cmp(const void *a, const void *b)
+int run_case_order(const struct run_case *x, const struct run_case *y)
 {
-	const struct run_case *x = *(const struct run_case *const *)a;
-	const struct run_case *y = *(const struct run_case *const *)b;
 	int d = group_rank(x->group) - group_rank(y->group);
 
 	if (d)
 		return d;
 	d = strcmp(x->group, y->group);
 	return d ? d : strcmp(x->name, y->name);
+}
+
+static int case_cmp(const void *a, const void *b)
+{
+	return run_case_order(*(const struct run_case *const *)a,
+			      *(const struct run_case *const *)b);
 }
 
 static void registry_init(void)

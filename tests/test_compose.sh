@@ -202,7 +202,7 @@ check "a known failure of a series' selftest is an XFAIL with its hazard, anothe
 	'grep -q "^    ok 1 upstream.state_test # XFAIL 5.10.s KVM_GET_MSR_INDEX_LIST lists MSRs that KVM_GET_MSRS refuses on AMD .* (exit code 254)$" $f/k1.ktap &&
 	 has "    not ok 1 upstream.state_test" $f/k2.ktap'
 
-# The selftests' own boot sent nothing back (vm.sh merge_upstream): each
+# The selftests' own boot sent nothing back (vm.sh merge_beside): each
 # test it lists fails with that reason, a missing one stays a skip.
 run 6.12 "$f/noup" 0
 printf 'state_test\ncpuid_test missing: not in the tree\n' >"$f/noup/out/upstream/list"
@@ -213,6 +213,42 @@ check "selftests whose boot sent nothing: a failure with that boot's reason" \
 	'has "    # upstream.state_test: the boot that ran the selftests sent nothing back: QEMU killed after 120 s" $f/noup.ktap &&
 	 has "    not ok 1 upstream.state_test" $f/noup.ktap &&
 	 has "    ok 2 upstream.cpuid_test # SKIP not in the tree" $f/noup.ktap'
+
+# A kernel run in two boots (vm.sh split): the cases of the boot beside
+# join the suite's, in the registry's order, as one boot's run would read;
+# when that boot sent nothing, each case it was to run is an error.
+run 6.12 "$f/whole" 1
+run 6.12 "$f/sp" 1
+mkdir -p "$f/sp/out/beside"
+python3 - "$f/sp/out/results.json" "$f/sp/out/beside/results.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+g = dict(d, results=[x for x in d['results'] if x['group'] == 'g'])
+d['results'] = [x for x in d['results'] if x['group'] != 'g']
+json.dump(d, open(sys.argv[1], 'w'))
+json.dump(g, open(sys.argv[2], 'w'))
+PY
+echo 1 >"$f/sp/out/beside/rc"
+echo "from beside" >"$f/sp/out/beside/stderr"
+printf 'g.a\ng.b\n' >"$f/sp/out/beside/list"
+$compose --json "$f/whole.json" "$f/whole" >"$f/whole.ktap"
+$compose --json "$f/sp.json" "$f/sp" >"$f/sp.ktap"
+rc=$?
+check "two boots' cases read as one run: same results, order and totals (exit $rc)" \
+	'[ $rc = 1 ] && [ "$(grep "^    \(not \)\?ok " $f/whole.ktap)" = "$(grep "^    \(not \)\?ok " $f/sp.ktap)" ] &&
+	 [ "$(grep -c "^    \(not \)\?ok " $f/sp.ktap)" = 5 ] &&
+	 [ "$(grep Totals $f/whole.ktap)" = "$(grep Totals $f/sp.ktap)" ] &&
+	 has "    # stderr: from beside" $f/sp.ktap'
+run 6.12 "$f/spx" 0
+mkdir -p "$f/spx/out/beside"
+printf 'g.a\nqemu.migrate_keeps_pkru\n' >"$f/spx/out/beside/list"
+echo "the boot beside the suite sent nothing back: Bochs killed after 300 s" >"$f/spx/out/beside/error"
+$compose "$f/spx" >"$f/spx.ktap"
+rc=$?
+check "the boot beside sent nothing: its cases are errors with why (exit $rc)" \
+	'[ $rc = 1 ] && has "not ok 1 6.12" $f/spx.ktap &&
+	 grep -q "^    not ok [0-9]* qemu.migrate_keeps_pkru # error the boot beside the suite sent nothing back: Bochs killed after 300 s$" $f/spx.ktap &&
+	 [ "$(grep -c "# error the boot beside the suite sent nothing back" $f/spx.ktap)" = 2 ]'
 
 run 6.12 "$f/ok" 0
 python3 - "$f/ok/out/results.json" <<'PY'

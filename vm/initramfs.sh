@@ -9,8 +9,8 @@
 #   UPSTREAM_DIR holds the static selftests and their list (mk/upstream.mk)
 #   ARGS_FILE    the harness's arguments, one per line
 #   IN_DIR       copied to /in: state files to load (SOURCE.state), and the
-#                flags "save" (save one), "state-only" (nothing else) and
-#                "upstream-only" (the selftests alone)
+#                flags "save" (save one), "state-only" (nothing else),
+#                "beside" (no moves) and "no-harness" (the selftests alone)
 #   ROOT_DIR     copied over / as it is: QEMU and the L2 payload for group
 #                qemu (vm/qemu-bundle.sh)
 # Module options come from vm/modules.conf, never from the kernel command line
