@@ -17,8 +17,8 @@
 # also saves a state file, then, with several kernels, a boot per kernel
 # that loads the state files the others saved; with fewer kernels than
 # cores, a second boot beside a kernel's suite runs its selftests and some
-# of its groups ($beside_amd, $beside_intel). The harness writes the report from the
-# boots' folders (xsave-abi compose).
+# of its groups ($beside_amd, $beside_intel). The harness writes the report
+# from the boots' folders (xsave-abi compose).
 # SIGINT, SIGTERM or SIGHUP stop every process it started (QEMU included)
 # and end it by the same signal; nothing else boots, no report is written.
 # Environment: $XSAVE_ABI_CACHE the download cache (.cache/vm), and for
@@ -317,10 +317,10 @@ groups_of() {
 }
 
 # split RUN: with cores to spare, a second boot (RUN.up) beside the suite's
-# for the selftests and the groups of $beside_CPU: the suite's boot leaves
-# those out.
-# With the same seed, the two halves are one run; merge_beside puts RUN.up's
-# results back. Each takes QEMU only if a case or a move of its needs it.
+# for the selftests and the groups of $beside_CPU, which the suite's boot
+# leaves out. With the same seed the two halves are one run; merge_beside
+# puts RUN.up's results back. Each takes QEMU only if a case or a move of
+# its needs it.
 split() {
 	local run=$1 up=$1.up f g own=() other=() seed=() beside
 	[ -f "$run/upstream" ] && [ ! -f "$run/error" ] && [ ! -f "$run/skip" ] || return 0
