@@ -232,7 +232,9 @@ static int take_xcr0(int *argc, char **argv, uint64_t *mask)
 {
 	int i;
 
-	for (i = 3; *argc > 1 && !strcmp(argv[1], "save") && i + 1 < *argc; i++) {
+	if (*argc < 2 || strcmp(argv[1], "save"))
+		return 0;
+	for (i = 3; i + 1 < *argc; i++) {
 		if (strcmp(argv[i], "--xcr0"))
 			continue;
 		if (xcr0_arg(argv[i + 1], mask))

@@ -290,10 +290,16 @@ state_name() {
 	printf '%s' "$(cat "$1/label")" | tr -c 'A-Za-z0-9' '_'
 }
 
+# bootable RUN: RUN has no error (its kernel not had, or its boot failed)
+# and no skip (a series its machine does not boot).
+bootable() {
+	[ ! -f "$1/error" ] && [ ! -f "$1/skip" ]
+}
+
 # start RUN: boot it in the background, once fewer than $jobs boots run.
 running=0
 start() {
-	[ -f "$1/error" ] || [ -f "$1/skip" ] && return 0
+	bootable "$1" || return 0
 	if [ "$running" -ge "$jobs" ]; then
 		wait -n
 		running=$((running - 1))
@@ -323,7 +329,7 @@ groups_of() {
 # its needs it.
 split() {
 	local run=$1 up=$1.up f g own=() other=() seed=() beside
-	[ -f "$run/upstream" ] && [ ! -f "$run/error" ] && [ ! -f "$run/skip" ] || return 0
+	[ -f "$run/upstream" ] && bootable "$run" || return 0
 	mkdir -p "$up/in"
 	for f in label package machine cpu kdir upstream upstream_timeout; do
 		cp "$run/$f" "$up/"
@@ -352,9 +358,11 @@ split() {
 		: >"$up/args"
 		touch "$up/in/no-harness"
 	fi
-	grep -q '^qemu\.' "$up/cases" 2>/dev/null || touch "$up/in/no-qemu"
-	[ -f "$run/in/save" ] || ! grep -q '^qemu\.' "$up/cases" 2>/dev/null ||
+	if ! grep -q '^qemu\.' "$up/cases" 2>/dev/null; then
+		touch "$up/in/no-qemu"
+	elif [ ! -f "$run/in/save" ]; then
 		touch "$run/in/no-qemu"
+	fi
 }
 
 # merge_beside RUN: RUN.up's selftests and cases into RUN/out, as if one
@@ -395,7 +403,7 @@ finish() {
 loads() {
 	local i j run d f
 	for ((i = 1; i <= n; i++)); do
-		[ -f "$work/$i/error" ] || [ -f "$work/$i/skip" ] && continue
+		bootable "$work/$i" || continue
 		run=$work/load$i
 		mkdir -p "$run/in"
 		: >"$run/args"
@@ -485,7 +493,7 @@ done <"$work/order"
 finish
 for ((i = 1; i <= n; i++)); do merge_beside "$work/$i"; done
 for ((i = 1; i <= n; i++)); do
-	[ -f "$work/$i/error" ] || [ -f "$work/$i/skip" ] ||
+	bootable "$work/$i" &&
 		cp "$work/$i/wall_ms" "$cache/times/${tk[i - 1]}"
 done
 if [ "$n" -ge 2 ]; then

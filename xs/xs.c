@@ -243,7 +243,6 @@ static void fill_random(uint8_t *p, size_t n, uint64_t *st)
 	}
 }
 
-/* x87 init state (SDM Vol. 1, 13.6); MXCSR, in the same area, is not x87. */
 /*
  * TILECFG must be a configuration LDTILECFG accepts, or XRSTOR faults
  * (SDM Vol. 1, 3.2.6): palette 1, its eight tiles at their largest shape,
@@ -261,6 +260,7 @@ static void fill_tilecfg(uint8_t *p, size_t n)
 	}
 }
 
+/* x87 init state (SDM Vol. 1, 13.6); MXCSR, in the same area, is not x87. */
 static void x87_init(uint8_t *p)
 {
 	uint16_t fcw = XS_FCW_INIT;
